@@ -1,0 +1,39 @@
+"""Exact loss landscapes of small neural networks, with certified critical points."""
+
+from .activations import get_activation as get_activation
+from .deep_linear import DeepLinearLandscape as DeepLinearLandscape
+from .deep_linear import deep_linear as deep_linear
+from .errors import CertificateError as CertificateError
+from .errors import InvalidArgument as InvalidArgument
+from .errors import KinkError as KinkError
+from .errors import NotCriticalError as NotCriticalError
+from .errors import NotExactError as NotExactError
+from .errors import ParseError as ParseError
+from .errors import ShapeError as ShapeError
+from .errors import SymlandscapeError as SymlandscapeError
+from .landscape import Landscape as Landscape
+from .landscape import Piece as Piece
+from .losses import get_loss as get_loss
+from .network import exponential_neuron as exponential_neuron
+from .network import mlp as mlp
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CertificateError",
+    "DeepLinearLandscape",
+    "InvalidArgument",
+    "KinkError",
+    "Landscape",
+    "NotCriticalError",
+    "NotExactError",
+    "ParseError",
+    "Piece",
+    "ShapeError",
+    "SymlandscapeError",
+    "deep_linear",
+    "exponential_neuron",
+    "get_activation",
+    "get_loss",
+    "mlp",
+]

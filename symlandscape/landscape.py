@@ -1,0 +1,359 @@
+"""The loss landscape: an exact function of an ordered tuple of real parameters.
+
+:class:`Landscape` is the public face.  Subclasses are *engines* that implement four
+private methods on exact inputs (tuples of ``flint.fmpq``):
+
+- ``_value(pt)``, ``_gradient(pt)`` (a list), ``_hessian(pt)`` (``fmpq_mat`` or SymPy
+  ``Matrix``) and ``_along(curve, order)``: the coefficients of ``L(θ(t))`` for the
+  polynomial curve ``θ(t) = Σ_k curve[k] t^k``, up to ``t^order``.
+
+Polynomial losses use :class:`PolynomialLandscape` (flint sparse polynomials, results
+are ``fmpq``); losses with ``exp``, ``log``, ``tanh`` or ``sigmoid`` use
+:class:`SymbolicLandscape` (exact SymPy numbers such as ``3*exp(1/2)``); losses with
+ReLU-type kinks use :class:`~symlandscape.piecewise.PiecewiseLandscape`; deep linear
+networks have their own closed-form engine in :mod:`symlandscape.deep_linear`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flint
+import sympy
+from sympy.core.function import AppliedUndef
+
+from .errors import InvalidArgument, NotExactError
+from .exact import rational_vector, to_sympy
+from .polynomial import NotPolynomial, curve_polynomials, polynomial_context, to_mpoly, univariate_coefficients
+
+__all__ = ["Landscape", "PolynomialLandscape", "SymbolicLandscape", "Piece", "MAX_ORDER"]
+
+#: Largest Taylor order accepted by :meth:`Landscape.taylor` and :meth:`Landscape.along`.
+MAX_ORDER = 64
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A smooth piece of a landscape: ``landscape`` equals the loss on the closed region
+    where every expression in ``constraints`` is ``>= 0``.
+
+    ``pattern`` names the branch taken by each nonsmooth unit (empty for smooth losses).
+    """
+
+    pattern: tuple
+    landscape: "Landscape"
+    constraints: tuple = ()
+
+    def contains(self, point):
+        """True if ``point`` lies in this piece's closed region (exact test)."""
+        pt = self.landscape.coerce_point(point)
+        subs = dict(zip(self.landscape.variables, (to_sympy(v) for v in pt)))
+        return all(_exact_sign(g.xreplace(subs)) >= 0 for g in self.constraints)
+
+
+def _exact_sign(number):
+    """Sign of an exact SymPy number; raise if SymPy cannot decide it."""
+    if number.is_Rational:
+        return int(number.p > 0) - int(number.p < 0)
+    if number.is_zero:
+        return 0
+    if number.is_positive:
+        return 1
+    if number.is_negative:
+        return -1
+    raise InvalidArgument(f"cannot decide the sign of {number} exactly")
+
+
+class Landscape:
+    """A loss ``L(θ)`` of parameters ``θ`` ordered as :attr:`variables`.
+
+    >>> L = Landscape.from_expression("(1 - w1*w2)^2", ["w1", "w2"])
+    >>> L.value([2, "1/2"]), list(L.gradient([0, 0])), L.hessian([0, 0]).tolist()
+    (0, [0, 0], [[0, -2], [-2, 0]])
+    >>> L.taylor([0, 0], [1, 1], 4)
+    [1, 0, -2, 0, 1]
+    """
+
+    #: True when exact results are rationals (``fmpq``), not general SymPy numbers.
+    rational_valued = True
+    is_piecewise = False
+    #: The network that defined this landscape, if any (see :func:`symlandscape.mlp`).
+    model = None
+
+    def __init__(self, variables):
+        self._variables = tuple(variables)
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def from_expression(cls, expr, variables):
+        """Landscape of a SymPy expression or a string in the safe expression grammar.
+
+        ``variables`` (names, Symbols, or a comma-separated string) fixes the order of
+        the parameters in a point.
+        """
+        from .expression import parse_expression, parse_variables
+
+        symbols = _variables_for(expr, variables, parse_variables)
+        if isinstance(expr, str):
+            expr = parse_expression(expr, symbols)
+        elif not isinstance(expr, sympy.Basic):
+            if isinstance(expr, (int,)) and not isinstance(expr, bool):
+                expr = sympy.Integer(expr)
+            else:
+                raise InvalidArgument(
+                    f"expr={expr!r} has type {type(expr).__name__}; expected a SymPy expression or a string"
+                )
+        return compile_landscape(_checked_expression(expr, symbols), symbols)
+
+    # -- the public API -----------------------------------------------------------
+    @property
+    def variables(self):
+        """The parameters, as SymPy Symbols, in the order that defines a point."""
+        return self._variables
+
+    @property
+    def expression(self):
+        """The loss as a SymPy expression (for display)."""
+        raise NotImplementedError
+
+    def coerce_point(self, point, name="point"):
+        """``point`` as a tuple of exact ``fmpq`` of the right length."""
+        return rational_vector(point, len(self._variables), name)
+
+    def value(self, point):
+        """Exact ``L(point)``."""
+        return _public(self._value(self.coerce_point(point)))
+
+    def gradient(self, point):
+        """Exact gradient at ``point`` as a column ``Matrix``."""
+        return sympy.Matrix([_public(g) for g in self._gradient(self.coerce_point(point))])
+
+    def hessian(self, point):
+        """Exact Hessian at ``point`` as a ``Matrix``."""
+        hessian = self._hessian(self.coerce_point(point))
+        if isinstance(hessian, flint.fmpq_mat):
+            n = hessian.nrows()
+            return sympy.Matrix(n, n, [to_sympy(e) for e in hessian.entries()])
+        return hessian
+
+    def taylor(self, point, direction, order):
+        """Exact coefficients ``[c_0, ..., c_order]`` of ``L(point + t*direction)``."""
+        return self.along([point, direction], order)
+
+    def along(self, curve, order):
+        """Coefficients of ``L(θ(t))`` up to ``t^order`` for ``θ(t) = Σ_k curve[k] t^k``.
+
+        For a piecewise landscape this is the expansion for ``t -> 0+``.
+        """
+        return [_public(c) for c in self._along(self.coerce_curve(curve), _checked_order(order))]
+
+    def coerce_curve(self, curve):
+        """``curve`` (a point followed by coefficient vectors) as tuples of ``fmpq``."""
+        if isinstance(curve, (str, bytes)) or not hasattr(curve, "__iter__"):
+            raise InvalidArgument(f"curve={curve!r} must be a list [point, d1, d2, ...]")
+        curve = list(curve)
+        if not curve:
+            raise InvalidArgument("curve=[] is empty; give at least the base point")
+        return [self.coerce_point(v, "point" if k == 0 else f"curve[{k}]") for k, v in enumerate(curve)]
+
+    # piecewise interface; smooth landscapes have one piece everywhere
+    def activation_pattern(self, point):
+        """The branch of every nonsmooth unit at ``point`` (empty for smooth losses)."""
+        from .piecewise import ActivationPattern
+
+        self.coerce_point(point)
+        return ActivationPattern(())
+
+    def kinks(self, point):
+        """The nonsmooth units whose argument sits exactly on a kink at ``point``."""
+        return self.activation_pattern(point).kinks
+
+    def pieces(self, point):
+        """The smooth pieces on closed regions containing ``point``; they cover a neighbourhood."""
+        self.coerce_point(point)
+        return (Piece((), self, ()),)
+
+    def __repr__(self):
+        names = ", ".join(str(v) for v in self._variables[:6])
+        more = ", ..." if len(self._variables) > 6 else ""
+        return f"<{type(self).__name__} in ({names}{more}), {len(self._variables)} parameters>"
+
+    # -- the engine interface --------------------------------------------------------
+    def _value(self, pt):
+        raise NotImplementedError
+
+    def _gradient(self, pt):
+        raise NotImplementedError
+
+    def _hessian(self, pt):
+        raise NotImplementedError
+
+    def _along(self, curve, order):
+        raise NotImplementedError
+
+
+class PolynomialLandscape(Landscape):
+    """A polynomial loss held as a flint ``fmpq_mpoly``; all results are exact rationals."""
+
+    def __init__(self, variables, polynomial, expression=None):
+        super().__init__(variables)
+        self.polynomial = polynomial
+        self._expression = expression
+        self._first = None
+        self._second = {}
+
+    @property
+    def expression(self):
+        if self._expression is None:
+            gens = sympy.symbols(self.polynomial.context().names())
+            self._expression = sympy.Poly.from_dict(
+                {k: sympy.Rational(int(v.p), int(v.q)) for k, v in self.polynomial.to_dict().items()}, gens
+            ).as_expr().xreplace(dict(zip(gens, self._variables)))
+        return self._expression
+
+    def _derivatives(self):
+        if self._first is None:
+            self._first = [self.polynomial.derivative(i) for i in range(len(self._variables))]
+        return self._first
+
+    def _value(self, pt):
+        return self.polynomial(*pt) if pt else flint.fmpq(self.polynomial.to_dict().get((), 0))
+
+    def _gradient(self, pt):
+        return [d(*pt) for d in self._derivatives()]
+
+    def _hessian(self, pt):
+        n = len(self._variables)
+        first = self._derivatives()
+        entries = [[None] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i, n):
+                key = (i, j)
+                if key not in self._second:
+                    self._second[key] = first[i].derivative(j)
+                entries[i][j] = entries[j][i] = self._second[key](*pt)
+        return flint.fmpq_mat(entries) if n else flint.fmpq_mat(0, 0)
+
+    def _along(self, curve, order):
+        ctx_t = polynomial_context(("t",))
+        composed = self.polynomial.compose(*curve_polynomials(curve, ctx_t), ctx=ctx_t)
+        return univariate_coefficients(composed, order)
+
+
+class SymbolicLandscape(Landscape):
+    """A smooth non-polynomial loss (``exp``, ``log``, ``tanh``, ``sigmoid``) held in SymPy.
+
+    Results are exact SymPy numbers, e.g. ``exp(1/2)``; they are not rationals.
+    """
+
+    rational_valued = False
+
+    def __init__(self, variables, expression):
+        super().__init__(variables)
+        self._expression = expression
+        self._first = None
+        self._second = {}
+
+    @property
+    def expression(self):
+        return self._expression
+
+    def _subs(self, pt):
+        return dict(zip(self._variables, (to_sympy(v) for v in pt)))
+
+    def _derivatives(self):
+        if self._first is None:
+            self._first = [self._expression.diff(v) for v in self._variables]
+        return self._first
+
+    def _value(self, pt):
+        return self._expression.xreplace(self._subs(pt))
+
+    def _gradient(self, pt):
+        subs = self._subs(pt)
+        return [d.xreplace(subs) for d in self._derivatives()]
+
+    def _hessian(self, pt):
+        subs = self._subs(pt)
+        n = len(self._variables)
+        first = self._derivatives()
+        matrix = sympy.zeros(n, n)
+        for i in range(n):
+            for j in range(i, n):
+                if (i, j) not in self._second:
+                    self._second[(i, j)] = first[i].diff(self._variables[j])
+                matrix[i, j] = matrix[j, i] = self._second[(i, j)].xreplace(subs)
+        return matrix
+
+    def _along(self, curve, order):
+        t = sympy.Dummy("t")
+        path = {
+            v: sum((to_sympy(vec[i]) * t**k for k, vec in enumerate(curve)), sympy.S.Zero)
+            for i, v in enumerate(self._variables)
+        }
+        along = self._expression.xreplace(path)
+        series = sympy.series(along, t, 0, order + 1).removeO()
+        return [sympy.simplify(series.coeff(t, k)) for k in range(order + 1)]
+
+
+def compile_landscape(expr, symbols, *, model=None, labels=None):
+    """Choose the engine for ``expr``: piecewise, polynomial (flint) or symbolic."""
+    from .piecewise import NONSMOOTH, PiecewiseLandscape
+
+    if expr.has(*NONSMOOTH):
+        landscape = PiecewiseLandscape(symbols, expr, labels=labels)
+    else:
+        landscape = compile_smooth(expr, symbols)
+    landscape.model = model
+    return landscape
+
+
+def compile_smooth(expr, symbols):
+    """A smooth engine for ``expr``: flint polynomial if possible, else SymPy."""
+    index = {s: i for i, s in enumerate(symbols)}
+    ctx = polynomial_context([f"x{i}" for i in range(len(symbols))] or ["x0"])
+    try:
+        polynomial = to_mpoly(expr, ctx, index)
+    except NotPolynomial:
+        return SymbolicLandscape(symbols, expr)
+    return PolynomialLandscape(symbols, polynomial, expr)
+
+
+def _variables_for(expr, variables, parse_variables):
+    symbols = parse_variables(variables)
+    if not isinstance(expr, sympy.Basic):
+        return symbols
+    # a SymPy expression may use plain Symbols; a variable named like one of them means it
+    by_name = {s.name: s for s in expr.free_symbols}
+    return tuple(by_name.get(s.name, s) for s in symbols)
+
+
+def _checked_expression(expr, symbols):
+    if expr.has(sympy.Float):
+        raise NotExactError(
+            f"expr={expr} contains a float; write numbers exactly, e.g. sympy.Rational(1, 10)"
+        )
+    extra = expr.free_symbols - set(symbols)
+    if extra:
+        raise InvalidArgument(
+            f"expr has free symbols {sorted(map(str, extra))} not listed in "
+            f"variables={[str(s) for s in symbols]}"
+        )
+    undefined = expr.atoms(AppliedUndef)
+    if undefined:
+        raise InvalidArgument(f"expr uses undefined functions {sorted(map(str, undefined))}")
+    if any(a.is_real is False for a in expr.atoms(sympy.Number)) or expr.has(sympy.I):
+        raise InvalidArgument(f"expr={expr} is not real")
+    return expr
+
+
+def _checked_order(order):
+    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= MAX_ORDER:
+        raise InvalidArgument(f"order={order!r} must be an integer from 0 to {MAX_ORDER}")
+    return order
+
+
+def _public(value):
+    if isinstance(value, (flint.fmpq, flint.fmpz, int)):
+        return to_sympy(value)
+    return value

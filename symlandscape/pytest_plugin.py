@@ -1,0 +1,1 @@
+"""pytest plugin of symlandscape (registered through the ``pytest11`` entry point)."""
