@@ -24,7 +24,7 @@ import sympy
 from .activations import get_activation
 from .errors import InvalidArgument, ShapeError
 from .exact import rational_matrix, to_sympy, to_sympy_matrix
-from .landscape import Landscape
+from .landscape import Landscape, PolynomialLandscape
 from .losses import get_loss
 from .network import Network, layer_widths
 from .polynomial import polynomial_context
@@ -131,6 +131,9 @@ class DeepLinearLandscape(Landscape):
                    const(0)) * const(self._s)
 
     # -- the engine --------------------------------------------------------------------
+    # Taylor polynomials need every monomial anyway: shift the expanded polynomial
+    _taylor_polynomial = PolynomialLandscape._taylor_polynomial
+
     def _split(self, pt):
         mats, offset = [], 0
         for rows, cols in self.shapes:

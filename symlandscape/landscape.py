@@ -23,7 +23,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from .errors import InvalidArgument, NotExactError
-from .exact import rational_vector, to_sympy
+from .exact import rational_vector, to_sympy, to_sympy_matrix
 from .polynomial import NotPolynomial, curve_polynomials, polynomial_context, to_mpoly, univariate_coefficients
 
 __all__ = ["Landscape", "PolynomialLandscape", "SymbolicLandscape", "Piece", "MAX_ORDER"]
@@ -132,13 +132,35 @@ class Landscape:
         """Exact Hessian at ``point`` as a ``Matrix``."""
         hessian = self._hessian(self.coerce_point(point))
         if isinstance(hessian, flint.fmpq_mat):
-            n = hessian.nrows()
-            return sympy.Matrix(n, n, [to_sympy(e) for e in hessian.entries()])
+            return to_sympy_matrix(hessian)
         return hessian
 
     def taylor(self, point, direction, order):
         """Exact coefficients ``[c_0, ..., c_order]`` of ``L(point + t*direction)``."""
         return self.along([point, direction], order)
+
+    def taylor_polynomial(self, point, order):
+        """The Taylor polynomial of ``L(point + h)`` in ``h`` up to total degree ``order``.
+
+        The increments are Symbols named ``d_<variable>``.
+
+        >>> L = Landscape.from_expression("(1 - w1*w2)^2", "w1,w2")
+        >>> L.taylor_polynomial([0, 0], 2)
+        -2*d_w1*d_w2 + 1
+        """
+        pt = self.coerce_point(point)
+        order = _checked_order(order)
+        increments = [sympy.Symbol(f"d_{v}", real=True) for v in self._variables]
+        return self._taylor_polynomial(pt, order, increments)
+
+    def _taylor_polynomial(self, pt, order, increments):
+        # generic route: L(pt + t h) as a series in t, then t = 1 (exact for any smooth engine)
+        t = sympy.Dummy("t")
+        shifted = self.expression.xreplace(
+            {v: to_sympy(x) + t * h for v, x, h in zip(self._variables, pt, increments)}
+        )
+        series = sympy.series(shifted, t, 0, order + 1).removeO()
+        return sympy.expand(series.xreplace({t: 1}))
 
     def along(self, curve, order):
         """Coefficients of ``L(θ(t))`` up to ``t^order`` for ``θ(t) = Σ_k curve[k] t^k``.
@@ -233,6 +255,14 @@ class PolynomialLandscape(Landscape):
                     self._second[key] = first[i].derivative(j)
                 entries[i][j] = entries[j][i] = self._second[key](*pt)
         return flint.fmpq_mat(entries) if n else flint.fmpq_mat(0, 0)
+
+    def _taylor_polynomial(self, pt, order, increments):
+        ctx = self.polynomial.context()
+        shifted = self.polynomial.compose(*(g + x for g, x in zip(ctx.gens(), pt)), ctx=ctx) if pt else self.polynomial
+        terms = {m: c for m, c in shifted.to_dict().items() if sum(m) <= order}
+        return sympy.Add(*(
+            to_sympy(flint.fmpq(c)) * sympy.Mul(*(h**e for h, e in zip(increments, m))) for m, c in terms.items()
+        ))
 
     def _along(self, curve, order):
         ctx_t = polynomial_context(("t",))

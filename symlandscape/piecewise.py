@@ -244,6 +244,19 @@ class PiecewiseLandscape(Landscape):
     def _hessian(self, pt):
         return self._common(pt, "hessian")
 
+    def _taylor_polynomial(self, pt, order, increments):
+        pieces = self._pieces_at(pt)
+        if len(pieces) > 1:
+            if order >= 1:
+                self._common(pt, "gradient")
+            if order >= 2:
+                self._common(pt, "hessian")
+            if order > 2:
+                raise KinkError(
+                    "a Taylor polynomial of order > 2 is not defined on a kink; use landscape.pieces(point)"
+                )
+        return pieces[0].landscape._taylor_polynomial(pt, order, increments)
+
     def _along(self, curve, order):
         pattern = self._pattern_along(curve)
         return self._piece(pattern).landscape._along(curve, order)
