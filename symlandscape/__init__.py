@@ -11,6 +11,9 @@ from .errors import NotExactError as NotExactError
 from .errors import ParseError as ParseError
 from .errors import ShapeError as ShapeError
 from .errors import SymlandscapeError as SymlandscapeError
+from .inertia import Inertia as Inertia
+from .inertia import congruence_diagonalization as congruence_diagonalization
+from .inertia import inertia as inertia
 from .landscape import Landscape as Landscape
 from .landscape import Piece as Piece
 from .losses import get_loss as get_loss
@@ -22,6 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CertificateError",
     "DeepLinearLandscape",
+    "Inertia",
     "InvalidArgument",
     "KinkError",
     "Landscape",
@@ -31,9 +35,11 @@ __all__ = [
     "Piece",
     "ShapeError",
     "SymlandscapeError",
+    "congruence_diagonalization",
     "deep_linear",
     "exponential_neuron",
     "get_activation",
     "get_loss",
+    "inertia",
     "mlp",
 ]

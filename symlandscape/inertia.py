@@ -4,9 +4,10 @@
 # -----------------------------
 # Floating-point eigenvalues are NOT trusted for counts: on a 216-parameter Hessian whose
 # eigenvalues span 1e-3 to 1e9, numpy's eigvalsh has been seen to report the wrong inertia
-# (a backward error of eps * ||H|| ~ 1e-7 is tiny, but an eigenvalue near 1e-3 of the
-# wrong sign -- or a true zero reported as 1e-8 -- changes the answer).  Every count
-# returned here rests on one of two exact arguments:
+# (its error, about eps * ||H|| ~ 1e-7, is tiny in norm, but it flips small eigenvalues
+# and turns exact zeros into +-1e-8; tests/test_inertia.py rebuilds such a matrix, where
+# eigvalsh gets the signs wrong while the counts below are exact).  Every count returned
+# here rests on one of two exact arguments:
 #
 # 1. Characteristic polynomial + Descartes' rule of signs (always applicable).
 #    Clear denominators: Z = c * H with c > 0, so Z has the same inertia and kernel as H.
@@ -21,27 +22,28 @@
 #    inequalities are equalities: #positive = V(p(x)), #negative = V(p(-x)).
 #
 # 2. Certified congruence (fast path for larger matrices, checked exactly).
-#    A float eigendecomposition only supplies a *guess* Q: its rows are eigenvectors
-#    rounded to integers (scaled by 2^52), for the eigenvalues of largest magnitude; the
-#    remaining rows are the exact kernel basis K of Z (from flint's nullspace).  Then
-#    M = Q' Z Q'^T is computed exactly in integers.  If M is strictly diagonally dominant
-#    then (Levy-Desplanques) every matrix D + t (M - D), t in [0, 1], D = diag(M), is
-#    nonsingular, so no eigenvalue crosses 0 along the path and inertia(M) = the signs of
-#    diag(M).  The block matrix [Q'; K^T] is invertible (if a^T Q' + b^T K^T = 0, multiply
-#    by Z Q'^T to get a^T M = 0, so a = 0, then b = 0), and Q' Z K = 0, so by Sylvester's
-#    law inertia(Z) = inertia(M) + (0, 0, dim ker).  If the exact check fails, method 1 is
-#    used.  Measured: at n = 256 with small rational entries this takes ~0.1 s while the
-#    exact charpoly takes ~1 s; below n = 48 the charpoly is faster and is used directly.
+#    A float eigendecomposition only supplies a *guess*: the eigenvectors of the r = rank(Z)
+#    eigenvalues of largest magnitude, rounded to integer vectors (scaled by 2^52), form
+#    the rows of an integer r x n matrix Q.  Then M = Q Z Q^T is computed exactly.  If M is
+#    strictly diagonally dominant then (Levy-Desplanques) every matrix D + t (M - D),
+#    t in [0, 1], D = diag(M), is nonsingular, so no eigenvalue crosses 0 along the path
+#    and inertia(M) = the signs of diag(M).  Let K (n x (n - r)) be the exact kernel basis
+#    of Z (flint's nullspace, exact).  The square matrix [Q; K^T] is invertible (if
+#    a^T Q + b^T K^T = 0, multiply by Z Q^T: a^T M = 0, so a = 0, then b = 0 as K has full
+#    rank), and it transforms Z into blockdiag(M, 0) since Z K = 0.  By Sylvester's law,
+#    inertia(Z) = inertia(M) + (0, 0, n - r).  If the exact check fails, method 1 is used.
+#    Measured: at n = 256 with small rational entries this takes ~0.1 s while the exact
+#    charpoly takes ~1-2 s; for small n the charpoly is used directly (see below).
 #
 # Witnesses v with v^T H v < 0 (> 0) are found by cheap guesses (unit vectors, e_i +- e_j,
-# rounded float eigenvectors, rows of Q' above) and always verified exactly; the last
-# resort is the exact congruence diagonalisation S H S^T = diag(d), whose rows s_i with
-# d_i < 0 (> 0) are witnesses by construction.
+# rounded float eigenvectors, rows of Q above) and always verified exactly; the last
+# resort is the exact congruence elimination S H S^T = diag(d), whose rows s_i with
+# d_i < 0 (> 0) are witnesses by construction (run only until such a pivot appears).
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
+from math import gcd, lcm
 
 import flint
 import numpy
@@ -52,9 +54,14 @@ from .exact import rational_matrix
 
 __all__ = ["Inertia", "inertia", "congruence_diagonalization"]
 
-# Below this size the exact characteristic polynomial is cheaper than the float-guided
-# certificate (measured: n = 36 takes ~0.5 ms via charpoly).
-_CHARPOLY_MAX_SIZE = 48
+# Up to this size the exact characteristic polynomial is used directly.  Above it the
+# float-guided certificate goes first: the charpoly's cost grows with the size of the
+# entries, and Hessians of deep linear networks have large ones (measured at a random
+# rational point, charpoly vs certificate: n = 64: 47 ms vs 10 ms, n = 96: 265 ms vs
+# 36 ms).  For small matrices the charpoly is as fast and needs no LAPACK call (whose
+# multithreaded OpenBLAS is slow on an oversubscribed machine; OPENBLAS_NUM_THREADS=1
+# avoids that).
+_CHARPOLY_MAX_SIZE = 24
 # Bits kept when rounding float eigenvectors to integer vectors, smallest first, so that
 # returned witnesses are as short as the check allows.
 _WITNESS_BITS = (4, 8, 16, 30, 52)
@@ -65,8 +72,9 @@ class Inertia:
     """Counts of positive, negative and zero eigenvalues, with exact evidence.
 
     ``negative_witness`` / ``positive_witness`` are primitive integer vectors ``v`` (tuples
-    of ``sympy.Integer``) with ``v^T H v < 0`` / ``> 0``, or ``None`` when that count is 0;
-    ``kernel`` is a basis of the kernel made of primitive integer vectors.
+    of ``sympy.Integer``, a subclass of ``sympy.Rational``) with ``v^T H v < 0`` / ``> 0``,
+    or ``None`` when that count is 0; ``kernel`` is a basis of the kernel made of primitive
+    integer vectors whose first non-zero entry is positive (``len(kernel) == zero``).
     """
 
     positive: int
@@ -103,6 +111,8 @@ def _symmetric_matrix(H, name="H"):
     n, m = matrix.nrows(), matrix.ncols()
     if n != m:
         raise ShapeError(f"{name} has shape {n}x{m}; a Hessian must be square")
+    if matrix == matrix.transpose():
+        return matrix
     entries = matrix.entries()
     for i in range(n):
         for j in range(i + 1, n):
@@ -121,14 +131,9 @@ def _symmetric_matrix(H, name="H"):
 def _primitive(values):
     """Rational vector -> primitive integer vector (positive multiple) as Python ints."""
     values = [flint.fmpq(v) for v in values]
-    denominator = 1
-    for v in values:
-        q = int(v.q)
-        denominator = denominator * q // gcd(denominator, q)
+    denominator = lcm(*(int(v.q) for v in values))
     ints = [int(v.p) * (denominator // int(v.q)) for v in values]
-    g = 0
-    for x in ints:
-        g = gcd(g, x)
+    g = gcd(*ints)
     return [x // g for x in ints] if g > 1 else ints
 
 
@@ -184,10 +189,14 @@ class _FloatGuess:
             self._done = True
             n = self._Z.nrows()
             entries = [int(e) for e in self._Z.entries()]
-            scale = max(abs(e) for e in entries) or 1
             try:
-                floats = numpy.array([e / scale for e in entries], dtype=float).reshape(n, n)
-                values, vectors = numpy.linalg.eigh(floats)
+                try:
+                    floats = numpy.array(entries, dtype=float)
+                    floats /= max(float(numpy.max(numpy.abs(floats))), 1.0)
+                except OverflowError:  # entries beyond 1e308: scale exactly first
+                    scale = max(abs(e) for e in entries)
+                    floats = numpy.array([e / scale for e in entries], dtype=float)
+                values, vectors = numpy.linalg.eigh(floats.reshape(n, n))
             except (numpy.linalg.LinAlgError, OverflowError, ValueError):
                 return None, None
             if numpy.all(numpy.isfinite(values)) and numpy.all(numpy.isfinite(vectors)):
@@ -195,13 +204,13 @@ class _FloatGuess:
         return self.values, self.vectors
 
 
-def _round_vector(vector, bits):
-    """Float vector of max-norm <= 1 -> integer vector ``round(vector * 2^bits)``."""
-    top = float(numpy.max(numpy.abs(vector)))
-    if not top > 0:
+def _round_columns(vectors, bits):
+    """Columns of a float matrix -> integer columns ``round(v / max|v| * 2^bits)``, as a
+    list of lists of Python ints (one per column), or ``None`` for a zero column."""
+    tops = numpy.max(numpy.abs(vectors), axis=0)
+    if not numpy.all(tops > 0):
         return None
-    ints = [int(x) for x in numpy.rint(vector / top * 2.0**bits)]
-    return ints if any(ints) else None
+    return numpy.rint(vectors / tops * 2.0**bits).astype(numpy.int64).T.tolist()
 
 
 def _counts_certified(Z, kernel, guess):
@@ -217,30 +226,25 @@ def _counts_certified(Z, kernel, guess):
     rank = n - len(kernel)
     if rank == 0:
         return 0, 0, n, [], []
-    order = sorted(range(n), key=lambda k: -abs(values[k]))[:rank]
-    rows = []
-    for k in order:
-        ints = _round_vector(vectors[:, k], 52)
-        if ints is None:
-            return None
-        rows.extend(ints)
-    Q = flint.fmpz_mat(rank, n, rows)
-    M = Q * Z * Q.transpose()
-    entries = M.entries()
+    order = numpy.argsort(-numpy.abs(values), kind="stable")[:rank]
+    rows = _round_columns(vectors[:, order], 52)
+    if rows is None:
+        return None
+    Q = flint.fmpz_mat(rows)
+    entries = [int(x) for x in (Q * Z * Q.transpose()).entries()]
     positive = negative = 0
     negative_rows, positive_rows = [], []
     for i in range(rank):
         row = entries[i * rank:(i + 1) * rank]
-        diagonal = row[i]
-        off = sum(abs(x) for x in row) - abs(diagonal)
-        if abs(diagonal) <= off:
+        diagonal = abs(row[i])
+        if 2 * diagonal <= sum(map(abs, row)):  # not strictly diagonally dominant
             return None
-        if diagonal > 0:
+        if row[i] > 0:
             positive += 1
-            positive_rows.append(rows[i * n:(i + 1) * n])
+            positive_rows.append(rows[i])
         else:
             negative += 1
-            negative_rows.append(rows[i * n:(i + 1) * n])
+            negative_rows.append(rows[i])
     return positive, negative, len(kernel), negative_rows, positive_rows
 
 
@@ -267,21 +271,28 @@ def _trivial_witness(Z, sign):
 
 
 def _float_witness(Z, guess, sign):
+    """A rounded float eigenvector whose eigenvalue has the wanted sign, checked exactly."""
     values, vectors = guess.get()
     if values is None:
         return None
     # The (up to) three eigenvectors whose eigenvalues have the wanted sign most strongly.
-    candidates = sorted(range(len(values)), key=lambda k: -sign * values[k])[:3]
+    candidates = [k for k in numpy.argsort(-sign * values, kind="stable")[:3]
+                  if sign * values[k] > 0]
     for k in candidates:
-        if not sign * values[k] > 0:
-            break
         for bits in _WITNESS_BITS:
-            ints = _round_vector(vectors[:, k], bits)
-            if ints is not None and sign * _quadratic_form(Z, ints) > 0:
-                g = 0
-                for x in ints:
-                    g = gcd(g, x)
-                return [x // g for x in ints]
+            rounded = _round_columns(vectors[:, [k]], bits)
+            if rounded is not None and sign * _quadratic_form(Z, rounded[0]) > 0:
+                g = gcd(*rounded[0])
+                return [x // g for x in rounded[0]]
+    return None
+
+
+def _elimination_witness(Z, sign):
+    """Last resort, always succeeds if a witness exists: run the exact congruence
+    elimination until a pivot of the wanted sign appears; its row of S is a witness."""
+    for row, previous, pivot in _elimination(Z):
+        if sign * pivot * previous > 0:  # d = pivot / previous (times a positive scale)
+            return _primitive(row)
     return None
 
 
@@ -296,6 +307,12 @@ def _shortest(rows):
 def inertia(H) -> Inertia:
     """Exact inertia of the symmetric rational matrix ``H``, with witnesses and kernel.
 
+    ``H`` is anything :func:`symlandscape.exact.rational_matrix` accepts.  The counts and
+    the kernel are exact and deterministic; a witness may come from a rounded float
+    eigenvector (so it can differ between LAPACK builds) but is always verified exactly.
+    Raises ``ShapeError`` unless ``H`` is square and ``InvalidArgument`` (naming the first
+    entry pair) unless it is exactly symmetric; floats raise ``NotExactError``.
+
     >>> result = inertia([[0, -2], [-2, 0]])
     >>> result.as_dict()
     {'positive': 1, 'negative': 1, 'zero': 0}
@@ -309,9 +326,11 @@ def inertia(H) -> Inertia:
     Z, _ = matrix.numer_denom()  # Z = c * H, c > 0: same inertia, kernel and witnesses
 
     basis, nullity = Z.nullspace()  # basis vectors are the first `nullity` columns
-    kernel = [
-        _oriented(_primitive([basis[i, j] for i in range(n)])) for j in range(int(nullity))
-    ]
+    kernel = []
+    for column in basis.transpose().tolist()[:int(nullity)]:
+        ints = [int(x) for x in column]
+        g = gcd(*ints)
+        kernel.append(_oriented([x // g for x in ints]))
 
     guess = _FloatGuess(Z)
     certified = None
@@ -328,20 +347,11 @@ def inertia(H) -> Inertia:
             f"kernel dimension {len(kernel)} for a {n}x{n} matrix"
         )
 
-    diagonalization = []
-
     def witness(count, sign, certified_rows):
         if count == 0:
             return None
         found = (_trivial_witness(Z, sign) or _float_witness(Z, guess, sign)
-                 or _shortest(certified_rows))
-        if found is None:
-            if not diagonalization:
-                S, d = congruence_diagonalization(matrix)
-                diagonalization.append((S.table(), d))
-            table, d = diagonalization[0]
-            rows = [_primitive(table[i]) for i, value in enumerate(d) if sign * value > 0]
-            found = _shortest(rows)
+                 or _shortest(certified_rows) or _elimination_witness(Z, sign))
         if not sign * _quadratic_form(Z, found) > 0:  # pragma: no cover
             raise RuntimeError(f"internal error: witness {found} failed its exact check")
         return _as_sympy(found)
@@ -356,6 +366,67 @@ def inertia(H) -> Inertia:
     )
 
 
+def _elimination(Z):
+    """Exact symmetric elimination of the symmetric ``fmpz_mat`` ``Z``, step by step.
+
+    Yields ``(row, previous, pivot)`` per row of ``S`` (in order), meaning: row ``s_t`` of
+    ``S`` is ``row / previous`` and ``d_t = pivot / previous``, where ``S Z S^T = diag(d)``.
+    Pivoting is deterministic: the first remaining index with a non-zero diagonal entry;
+    if every remaining diagonal entry is 0 but some entry ``(i, j)`` is not (first such
+    pair, ``i < j``), row and column ``i`` are first replaced by row/column ``i`` +
+    row/column ``j``, making the diagonal entry ``2 Z_ij``.  Zero pivots come last.
+    """
+    n = Z.nrows()
+    # Fraction-free (Bareiss-style) form of the elimination, all in fmpz_mat.  With
+    # `previous` the last pivot of B (1 at the start), the rational quantities are
+    #     S_i (row i of S, i still active) = T_i / previous,
+    #     C (active Schur complement of Z)  = B / previous,
+    # and S Z S^T = diag(d so far) + C at all times.  Eliminating pivot k, p = B_kk,
+    # a = B[:, k], is the congruence by E = I - u e_k^T with u_i = C_ik / C_kk (u_k = 0):
+    #     C <- C - C[:,k] C[k,:] / C_kk,   S_i <- S_i - (C_ik / C_kk) S_k   (i != k),
+    # i.e.  B <- (p B - a a^T) / previous  and  T <- (p T - a T_k) / previous.
+    # The divisions are exact (Sylvester's determinant identity: B's entries are minors of
+    # Z after the unimodular pair steps, T's rows are cofactor rows), and flint's fmpz_mat
+    # division raises if one were not, so nothing is ever rounded.  Every step multiplies
+    # S by an elementary invertible matrix, so S is invertible.
+    B = flint.fmpz_mat(Z)
+    T = flint.fmpz_mat(n, n)
+    for i in range(n):
+        T[i, i] = 1
+    previous = flint.fmpz(1)
+    active = list(range(n))
+    while active:
+        k = next((i for i in active if B[i, i] != 0), None)
+        if k is None:
+            pair = next(((i, j) for a, i in enumerate(active) for j in active[a + 1:]
+                         if B[i, j] != 0), None)
+            if pair is None:
+                break  # the active block is zero
+            i, j = pair
+            # Congruence by E = I + e_i e_j^T (unimodular): row i += row j, then
+            # column i += column j, so B_ii becomes B_ii + 2 B_ij + B_jj = 2 B_ij.
+            for m in active:
+                B[i, m] = B[i, m] + B[j, m]
+            for m in active:
+                B[m, i] = B[m, i] + B[m, j]
+            for m in range(n):
+                T[i, m] = T[i, m] + T[j, m]
+            k = i
+        pivot = B[k, k]
+        row_k = [T[k, m] for m in range(n)]
+        yield row_k, previous, pivot
+        a = flint.fmpz_mat(n, 1, [B[m, k] for m in range(n)])  # zero off the active set
+        # Row/column k of B and row k of T become exactly zero (a_k = p); rows eliminated
+        # earlier are zero and stay zero (a_m = 0 there).
+        B = (B * pivot - a * a.transpose()) / previous
+        T = (T * pivot - a * flint.fmpz_mat(1, n, row_k)) / previous
+        previous = pivot
+        active.remove(k)
+    for k in active:
+        # Remaining rows: s_k Z S^T = 0 because the active block of C is zero.
+        yield [T[k, m] for m in range(n)], previous, flint.fmpz(0)
+
+
 def congruence_diagonalization(H):
     """Exact ``(S, d)`` with ``S`` invertible and ``S H S^T = diag(d)`` (``fmpq_mat``, ``fmpq``).
 
@@ -363,51 +434,19 @@ def congruence_diagonalization(H):
     first remaining index with a non-zero diagonal entry; if every remaining diagonal entry
     is 0 but some ``H_ij != 0`` (first such pair, ``i < j``), row and column ``i`` are first
     replaced by row/column ``i`` + row/column ``j``, making the diagonal entry ``2 H_ij``.
-    Row ``t`` of ``S`` belongs to ``d[t]``; the rows with ``d[t] = 0`` come last and span
-    the kernel: ``s_t H S^T = d_t e_t^T = 0`` and ``S^T`` is invertible, so ``s_t H = 0``.
+    By Sylvester's law of inertia the signs of ``d`` give the inertia of ``H``.  Row ``t``
+    of ``S`` belongs to ``d[t]``; the rows with ``d[t] = 0`` come last and span the kernel:
+    ``s_t H S^T = d_t e_t^T = 0`` and ``S^T`` is invertible, so ``s_t H = 0``.
 
     >>> S, d = congruence_diagonalization([[0, -2], [-2, 0]])
     >>> S.tolist(), d
     ([[1, 1], [-1/2, 1/2]], [-4, 1])
     """
-    A = flint.fmpq_mat(_symmetric_matrix(H))  # a private copy, updated in place
-    n = A.nrows()
-    S = flint.fmpq_mat(n, n)
-    for i in range(n):
-        S[i, i] = 1
-    # Invariant: S H S^T = diag(d on `order`) + A, with A supported on `active` x `active`.
-    # Each step is a congruence by an elementary (hence invertible) matrix, so S stays
-    # invertible.
-    active = list(range(n))
-    order, d = [], []
-    while active:
-        k = next((i for i in active if A[i, i] != 0), None)
-        if k is None:
-            pair = next(((i, j) for a, i in enumerate(active) for j in active[a + 1:]
-                         if A[i, j] != 0), None)
-            if pair is None:
-                break  # the active block is zero
-            i, j = pair
-            for m in active:  # row i += row j ...
-                A[i, m] = A[i, m] + A[j, m]
-            for m in active:  # ... then column i += column j
-                A[m, i] = A[m, i] + A[m, j]
-            for m in range(n):
-                S[i, m] = S[i, m] + S[j, m]
-            k = i
-        pivot = A[k, k]
-        column = [A[m, k] for m in range(n)]
-        ratios = [c / pivot for c in column]
-        # E = I - u e_k^T with u = ratios except u_k = 0.  E A E^T equals A - a a^T / p
-        # off row/column k, where it is zero except for the pivot p (moved into d).
-        A = A - flint.fmpq_mat(n, 1, ratios) * flint.fmpq_mat(1, n, column)
-        ratios[k] = flint.fmpq(0)
-        S = S - flint.fmpq_mat(n, 1, ratios) * flint.fmpq_mat(1, n, [S[k, m] for m in range(n)])
-        active.remove(k)
-        order.append(k)
-        d.append(pivot)
-    for k in active:
-        order.append(k)
-        d.append(flint.fmpq(0))
-    result = flint.fmpq_mat(n, n, [S[k, m] for k in order for m in range(n)])
-    return result, d
+    matrix = _symmetric_matrix(H)
+    Z, scale = matrix.numer_denom()  # H = Z / scale with scale > 0, so d(H) = d(Z) / scale
+    n = Z.nrows()
+    entries, d = [], []
+    for row, previous, pivot in _elimination(Z):
+        entries.extend(flint.fmpq(x, previous) for x in row)
+        d.append(flint.fmpq(pivot, previous * scale))
+    return flint.fmpq_mat(n, n, entries), d
