@@ -1,6 +1,7 @@
 """Exact loss landscapes of small neural networks, with certified critical points."""
 
 from .activations import get_activation as get_activation
+from .classify import classify as classify
 from .deep_linear import DeepLinearLandscape as DeepLinearLandscape
 from .deep_linear import deep_linear as deep_linear
 from .errors import CertificateError as CertificateError
@@ -19,6 +20,8 @@ from .landscape import Piece as Piece
 from .losses import get_loss as get_loss
 from .network import exponential_neuron as exponential_neuron
 from .network import mlp as mlp
+from .verdict import Verdict as Verdict
+from .verify import verify as verify
 
 __version__ = "0.1.0"
 
@@ -35,6 +38,8 @@ __all__ = [
     "Piece",
     "ShapeError",
     "SymlandscapeError",
+    "Verdict",
+    "classify",
     "congruence_diagonalization",
     "deep_linear",
     "exponential_neuron",
@@ -42,4 +47,5 @@ __all__ = [
     "get_loss",
     "inertia",
     "mlp",
+    "verify",
 ]

@@ -5,6 +5,7 @@ with fractions.Fraction arithmetic, independently of the module's flint code.  T
 matrices are built so that their inertia is known by construction.
 """
 
+import importlib
 from fractions import Fraction
 from math import gcd
 
@@ -14,7 +15,8 @@ import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
-from symlandscape import inertia as inertia_module
+# the package exports the function `inertia`, which hides the submodule of the same name
+inertia_module = importlib.import_module("symlandscape.inertia")
 from symlandscape.errors import InvalidArgument, NotExactError, ShapeError
 from symlandscape.inertia import Inertia, congruence_diagonalization, inertia
 

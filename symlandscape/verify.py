@@ -1,0 +1,705 @@
+"""The independent checker: re-verify a classification certificate with exact arithmetic only.
+
+This module is the trusted kernel of symlandscape.  It imports nothing from the code that
+searched for a certificate (``classify``, ``verdict``, ``inertia``): it reads the
+certificate as plain JSON data, recomputes what it needs through the landscape's own
+public evaluation (``value``, ``gradient``, ``hessian``, ``along``, ``pieces``,
+``polynomial``) and checks every stated fact exactly, with flint rationals, or SymPy
+numbers where the landscape is not rational-valued.  Polynomials stored as text are read
+with the safe grammar of :func:`symlandscape.expression.parse_expression`; nothing is
+ever passed to ``eval`` or ``sympify``.
+
+A certificate (``"type": "classification"``) states ``kind``, ``point``, ``value``,
+``critical``, ``hessian_inertia``, ``global_min``, an ``evidence`` object of
+sub-certificates and a ``global`` sub-certificate (or null).  What each kind needs:
+
+==================  ===================================================================
+kind                evidence
+==================  ===================================================================
+not_critical        ``gradient`` (a nonzero gradient) or, at a kink, ``separation``
+strict_local_min    ``critical`` + ``inertia`` (congruence, every pivot positive)
+strict_local_max    ``critical`` + ``inertia`` (every pivot negative)
+strict_saddle       ``critical`` + ``inertia`` + ``indefinite`` (uᵀHu < 0 < vᵀHv)
+local_min           ``critical``/``clarke`` + ``minimum`` (sum of squares, per piece at a kink)
+local_max           ``critical``/``clarke`` + ``maximum``
+degenerate_saddle   ``critical``/``clarke`` + ``descent`` + ``ascent`` curves, and a
+                    semidefinite Hessian where the Hessian exists
+undetermined        only evidence that does not decide the kind
+==================  ===================================================================
+
+``inertia`` is required exactly where the Hessian exists (it certifies
+``hessian_inertia``); ``global`` is a ``witness`` (a point of exactly lower value) when
+``global_min`` is false and a ``global_lower_bound`` (a sum of squares valid everywhere)
+when it is true.  Certificates are canonical where a choice exists (the congruence is the
+unique LDLᵀ form for its pivot order, convex weights sum to one, every stated Taylor
+coefficient is compared), so that changing any one entry makes the check fail.
+"""
+
+from __future__ import annotations
+
+import re
+
+import flint
+import sympy
+
+from .errors import CertificateError, KinkError, SymlandscapeError
+
+__all__ = ["verify", "KINDS"]
+
+#: Every kind a certificate may state.
+KINDS = (
+    "not_critical",
+    "strict_local_min",
+    "local_min",
+    "strict_local_max",
+    "local_max",
+    "strict_saddle",
+    "degenerate_saddle",
+    "undetermined",
+)
+
+_RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
+_MAX_DEGREE = 1000
+_MAX_ORDER = 64
+
+# evidence keys allowed for each kind, and the ones it must have
+_ALLOWED = {
+    "not_critical": {"gradient", "separation", "inertia"},
+    "strict_local_min": {"critical", "inertia"},
+    "strict_local_max": {"critical", "inertia"},
+    "strict_saddle": {"critical", "inertia", "indefinite"},
+    "local_min": {"critical", "clarke", "inertia", "minimum"},
+    "local_max": {"critical", "clarke", "inertia", "maximum"},
+    "degenerate_saddle": {"critical", "clarke", "inertia", "descent", "ascent"},
+    "undetermined": {"critical", "clarke", "inertia", "descent", "ascent"},
+}
+_REQUIRED = {
+    "strict_saddle": {"indefinite"},
+    "local_min": {"minimum"},
+    "local_max": {"maximum"},
+    "degenerate_saddle": {"descent", "ascent"},
+}
+
+
+def verify(certificate, landscape):
+    """Check ``certificate`` (a dict, e.g. from ``json.load``) against ``landscape``.
+
+    Returns True, or raises :class:`~symlandscape.CertificateError` naming the first
+    condition that failed.
+
+    >>> from symlandscape import Landscape
+    >>> L = Landscape.from_expression("x^2 + y^2", "x,y")
+    >>> cert = {"type": "classification", "kind": "not_critical", "point": ["1", "0"],
+    ...         "value": "1", "critical": False, "hessian_inertia": None, "global_min": None,
+    ...         "evidence": {"gradient": {"type": "gradient", "gradient": ["2", "0"]}},
+    ...         "global": None}
+    >>> verify(cert, L)
+    True
+    >>> cert["evidence"]["gradient"]["gradient"] = ["3", "0"]
+    >>> verify(cert, L)
+    Traceback (most recent call last):
+    ...
+    symlandscape.errors.CertificateError: gradient[0]: the certificate states 3, the landscape gives 2
+    """
+    try:
+        _Checker(landscape, certificate).run()
+    except CertificateError:
+        raise
+    except KinkError as exc:
+        raise CertificateError(f"the certificate needs a derivative that does not exist here: {exc}") from None
+    except SymlandscapeError as exc:
+        raise CertificateError(f"the certificate holds invalid data: {exc}") from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError) as exc:
+        raise CertificateError(f"the certificate is malformed ({type(exc).__name__}: {exc})") from None
+    return True
+
+
+def _fail(message):
+    raise CertificateError(message)
+
+
+# ---------------------------------------------------------------------------------------
+# reading JSON data
+
+
+def _mapping(data, name, kind=None):
+    if not isinstance(data, dict):
+        _fail(f"{name} must be an object, got {type(data).__name__}")
+    if kind is not None and data.get("type") != kind:
+        _fail(f"{name} must have type {kind!r}, got {data.get('type')!r}")
+    return data
+
+
+def _list(data, name, length=None):
+    if not isinstance(data, list):
+        _fail(f"{name} must be a list, got {type(data).__name__}")
+    if length is not None and len(data) != length:
+        _fail(f"{name} has {len(data)} entries; expected {length}")
+    return data
+
+
+def _integer(data, name):
+    if isinstance(data, bool) or not isinstance(data, int):
+        _fail(f"{name}={data!r} must be an integer")
+    return data
+
+
+def _rational(data, name):
+    """An exact rational from a JSON string ``"p/q"`` or integer; never a float."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        return flint.fmpq(data)
+    if isinstance(data, str) and _RATIONAL.match(data):
+        try:
+            return flint.fmpq(data)
+        except ZeroDivisionError:
+            _fail(f"{name}={data!r} has a zero denominator")
+    _fail(f"{name}={data!r} is not an exact rational such as \"-3/2\"")
+
+
+class _Checker:
+    def __init__(self, landscape, certificate):
+        from .landscape import Landscape
+
+        if not isinstance(landscape, Landscape):
+            _fail(f"landscape={landscape!r} is not a Landscape")
+        self.L = landscape
+        self.cert = _mapping(certificate, "certificate", "classification")
+        self.variables = tuple(landscape.variables)
+        self.n = len(self.variables)
+
+    # -- exact numbers -----------------------------------------------------------------
+    def number(self, data, name):
+        """A rational, or (for non-rational landscapes) an exact SymPy number written as text."""
+        if isinstance(data, str) and not _RATIONAL.match(data) and not self.L.rational_valued:
+            expr = self.parse(data, name)
+            if expr.free_symbols:
+                _fail(f"{name}={data!r} is not a number")
+            return expr
+        return _rational(data, name)
+
+    def parse(self, text, name):
+        from .expression import parse_expression
+
+        if not isinstance(text, str):
+            _fail(f"{name}={text!r} must be a string")
+        try:
+            return parse_expression(text, self.variables)
+        except SymlandscapeError as exc:
+            _fail(f"{name}={text!r} cannot be read: {exc}")
+
+    def vector(self, data, name):
+        return [self.number(v, f"{name}[{i}]") for i, v in enumerate(_list(data, name, self.n))]
+
+    # -- the landscape, exactly --------------------------------------------------------
+    def gradient_at(self, pt):
+        """The gradient as a list of exact numbers, or None where it does not exist."""
+        try:
+            return [_exact(g) for g in self.L.gradient(pt)]
+        except KinkError:
+            return None
+
+    def hessian_at(self, pt):
+        """The Hessian (``fmpq_mat`` if rational, else SymPy Matrix), or None if it does not exist."""
+        try:
+            H = self.L.hessian(pt)
+        except KinkError:
+            return None
+        entries = H.flat()
+        if all(e.is_Rational for e in entries):
+            return flint.fmpq_mat(H.rows, H.cols, [flint.fmpq(int(e.p), int(e.q)) for e in entries])
+        return H
+
+    def pieces_at(self, pt):
+        """The adjacent pieces by pattern, recomputed by the landscape (once per check)."""
+        if getattr(self, "_pieces", None) is None or self._pieces[0] != pt:
+            self._pieces = (pt, {tuple(piece.pattern): piece for piece in self.L.pieces(pt)})
+        return self._pieces[1]
+
+    def piece(self, pattern, name):
+        key = tuple(_list(pattern, name))
+        pieces = self.pieces_at(self.pt)
+        if key not in pieces:
+            _fail(f"{name}={list(key)} is not one of the pieces adjacent to the point: "
+                  f"{[list(p) for p in pieces]}")
+        return pieces[key]
+
+    # -- the top level -------------------------------------------------------------------
+    def run(self):
+        cert = self.cert
+        kind = cert["kind"]
+        if kind not in KINDS:
+            _fail(f"kind={kind!r} is not one of {list(KINDS)}")
+        self.kind = kind
+        self.pt = tuple(_rational(v, f"point[{i}]") for i, v in enumerate(_list(cert["point"], "point", self.n)))
+        self.value = _exact(self.L.value(self.pt))
+        _same(self.number(cert["value"], "value"), self.value, "value")
+
+        evidence = _mapping(cert["evidence"], "evidence")
+        unknown = set(evidence) - _ALLOWED[kind]
+        if unknown:
+            _fail(f"evidence {sorted(unknown)} is not allowed for kind {kind!r} "
+                  f"(allowed: {sorted(_ALLOWED[kind])})")
+        missing = _REQUIRED.get(kind, set()) - set(evidence)
+        if missing:
+            _fail(f"kind {kind!r} needs evidence {sorted(missing)}")
+        self.evidence = evidence
+
+        self.gradient = self.gradient_at(self.pt)
+        self.hessian = self.hessian_at(self.pt) if self.gradient is not None else None
+        self.check_criticality(cert["critical"])
+        inertia = self.check_inertia(cert["hessian_inertia"])
+        self.check_kind(inertia)
+        self.check_global(cert["global_min"], cert["global"])
+
+    def check_criticality(self, critical):
+        if not isinstance(critical, bool):
+            _fail(f"critical={critical!r} must be true or false")
+        ev = self.evidence
+        smooth = self.gradient is not None
+        if self.kind == "not_critical":
+            if critical:
+                _fail("kind 'not_critical' needs critical=false")
+            key = "gradient" if smooth else "separation"
+            if set(ev) & {"gradient", "separation"} != {key}:
+                _fail(f"a non-critical point {'with' if smooth else 'without'} a gradient needs exactly "
+                      f"the evidence {key!r}")
+            if smooth:
+                self.check_gradient(ev["gradient"])
+            else:
+                self.check_subdifferential(ev["separation"], "separation")
+            return
+        present = set(ev) & {"critical", "clarke"}
+        if not critical:
+            if self.kind != "undetermined" or present:
+                _fail(f"kind {self.kind!r} needs critical=true with its evidence")
+            return
+        key = "critical" if smooth else "clarke"
+        if present != {key}:
+            _fail(f"a critical point {'with' if smooth else 'without'} a gradient needs exactly the "
+                  f"evidence {key!r}")
+        if smooth:
+            _mapping(ev["critical"], "evidence.critical", "critical")
+            if any(_sign(g) for g in self.gradient):
+                _fail("evidence.critical: the gradient is not zero at the point")
+        else:
+            self.check_subdifferential(ev["clarke"], "clarke")
+
+    def check_inertia(self, stated):
+        """The inertia certified by the congruence, or None; compared with the stated one."""
+        has = "inertia" in self.evidence
+        if self.hessian is None:
+            if stated is not None or has:
+                _fail("the Hessian does not exist at this point, so hessian_inertia must be null")
+            return None
+        if stated is None and not has and self.kind in ("not_critical", "undetermined"):
+            return None
+        if stated is None or not has:
+            _fail("the Hessian exists at this point: hessian_inertia and evidence.inertia are required")
+        counts = self.check_congruence(self.evidence["inertia"])
+        stated = _mapping(stated, "hessian_inertia")
+        if set(stated) != {"positive", "negative", "zero"}:
+            _fail("hessian_inertia must have exactly the keys positive, negative, zero")
+        for key in ("positive", "negative", "zero"):
+            if _integer(stated[key], f"hessian_inertia.{key}") != counts[key]:
+                _fail(f"hessian_inertia.{key}={stated[key]} but the congruence gives {counts[key]}")
+        return counts
+
+    def check_kind(self, inertia):
+        kind, ev = self.kind, self.evidence
+        if kind in ("strict_local_min", "strict_local_max", "strict_saddle") and inertia is None:
+            _fail(f"kind {kind!r} needs the Hessian and its inertia")
+        if kind == "strict_local_min" and (inertia["negative"] or inertia["zero"]):
+            _fail("strict_local_min needs a positive definite Hessian")
+        if kind == "strict_local_max" and (inertia["positive"] or inertia["zero"]):
+            _fail("strict_local_max needs a negative definite Hessian")
+        if kind == "strict_saddle":
+            self.check_indefinite(ev["indefinite"], self.kernel)
+        if kind == "degenerate_saddle" and inertia is not None and inertia["positive"] and inertia["negative"]:
+            _fail("degenerate_saddle needs a semidefinite Hessian (this one is indefinite: a strict saddle)")
+        if kind == "local_min":
+            self.check_bound(ev["minimum"], "lower", "minimum")
+        if kind == "local_max":
+            self.check_bound(ev["maximum"], "upper", "maximum")
+        for role, sign in (("descent", -1), ("ascent", 1)):
+            if role in ev:
+                self.check_curve(ev[role], sign, role)
+        if kind == "undetermined":
+            if "descent" in ev and "ascent" in ev:
+                _fail("undetermined with both a descent and an ascent curve: that is a saddle")
+            if self.cert["global_min"] is True:
+                _fail("undetermined with a global lower bound: that is a (global) minimum")
+            if inertia is not None and "critical" in ev:
+                if not inertia["zero"]:
+                    _fail("undetermined at a critical point with a nonsingular Hessian: the Hessian decides")
+                if inertia["positive"] and inertia["negative"]:
+                    _fail("undetermined with an indefinite Hessian: that is a strict saddle")
+                if ("descent" in ev and inertia["positive"]) or ("ascent" in ev and inertia["negative"]):
+                    _fail("undetermined, yet the curve and the Hessian together show a saddle")
+
+    def check_global(self, global_min, data):
+        if global_min is None:
+            if data is not None:
+                _fail("global_min is null, so global must be null")
+            return
+        if not isinstance(global_min, bool):
+            _fail(f"global_min={global_min!r} must be true, false or null")
+        if global_min:
+            data = _mapping(data, "global", "global_lower_bound")
+            self.check_sos(_mapping(data["certificate"], "global.certificate", "sos"), "lower",
+                           "global.certificate", everywhere=True)
+            return
+        data = _mapping(data, "global", "witness")
+        witness = tuple(_rational(v, f"global.point[{i}]")
+                        for i, v in enumerate(_list(data["point"], "global.point", self.n)))
+        value = _exact(self.L.value(witness))
+        _same(self.number(data["value"], "global.value"), value, "global.value")
+        if _sign(_difference(value, self.value)) >= 0:
+            _fail(f"global.value={data['value']} is not lower than the value at the point")
+
+    # -- sub-certificates ----------------------------------------------------------------
+    def check_gradient(self, data):
+        data = _mapping(data, "evidence.gradient", "gradient")
+        stated = self.vector(data["gradient"], "gradient")
+        for i, (s, g) in enumerate(zip(stated, self.gradient)):
+            _same(s, g, f"gradient[{i}]")
+        if not any(_sign(g) for g in self.gradient):
+            _fail("evidence.gradient: the gradient is zero: the point is critical")
+
+    def check_subdifferential(self, data, role):
+        """Weights λ_P >= 0, Σλ = 1, over every adjacent piece P; p = Σ λ_P ∇L_P(θ0).
+
+        ``clarke``: p = 0, so 0 is in the Clarke subdifferential (the point is critical).
+        ``separation``: p ≠ 0 and ∇L_Q·p >= p·p for every adjacent piece Q, so along -p every
+        piece descends and along p every piece ascends at first order: not critical,
+        neither a minimum nor a maximum.
+        """
+        data = _mapping(data, f"evidence.{role}", role)
+        pieces = self.pieces_at(self.pt)
+        weights = {}
+        for i, entry in enumerate(_list(data["weights"], f"{role}.weights")):
+            entry = _mapping(entry, f"{role}.weights[{i}]")
+            pattern = tuple(_list(entry["pattern"], f"{role}.weights[{i}].pattern"))
+            if pattern in weights:
+                _fail(f"{role}.weights lists the piece {list(pattern)} twice")
+            weights[pattern] = _rational(entry["weight"], f"{role}.weights[{i}].weight")
+            if weights[pattern] < 0:
+                _fail(f"{role}.weights[{i}].weight is negative")
+        if set(weights) != set(pieces):
+            _fail(f"{role}.weights must cover exactly the adjacent pieces {[list(p) for p in pieces]}")
+        if sum(weights.values()) != 1:
+            _fail(f"{role}.weights must sum to 1, they sum to {sum(weights.values())}")
+        gradients = {p: [_exact(g) for g in piece.landscape.gradient(self.pt)] for p, piece in pieces.items()}
+        combination = []
+        for i in range(self.n):
+            total = flint.fmpq(0)
+            for p in pieces:
+                total = _plus(total, _times(weights[p], gradients[p][i]))
+            combination.append(total)
+        if role == "clarke":
+            if any(_sign(c) for c in combination):
+                _fail("clarke: the weighted sum of the pieces' gradients is not zero")
+            return
+        norm = _dot(combination, combination)
+        if not _sign(norm):
+            _fail("separation: the weighted sum of the pieces' gradients is zero: the point is critical")
+        for p, g in gradients.items():
+            if _sign(_difference(_dot(g, combination), norm)) < 0:
+                _fail(f"separation: the piece {list(p)} does not satisfy ∇L·p >= p·p")
+
+    def check_congruence(self, data):
+        """S H Sᵀ = diag(d) with S in the canonical LDLᵀ form of its pivot order.
+
+        ``order`` is a permutation of the coordinates, ``pairs`` the positions t where a
+        2x2 pivot occupies (t, t+1).  With ``M[t][u] = rows[t][order[u]]``: M is unit lower
+        triangular, except that a pair's 2x2 block is [[1, 1], [-1/2, 1/2]]; the nonzero
+        pivots come first, and a row t of the zero pivots has no other entry among the
+        zero-pivot positions.  Then det S ≠ 0, and S is the only matrix of that form with
+        S H Sᵀ diagonal (the block LDLᵀ factorisation of the nonsingular leading block is
+        unique, and so is the kernel vector with given entries on the trailing positions).
+        By Sylvester's law of inertia, the signs of d are the signs of the eigenvalues of H.
+        """
+        data = _mapping(data, "evidence.inertia", "congruence")
+        n = self.n
+        order = [_integer(v, f"inertia.order[{i}]") for i, v in enumerate(_list(data["order"], "inertia.order", n))]
+        if sorted(order) != list(range(n)):
+            _fail("inertia.order must be a permutation of the coordinates 0..n-1")
+        d = [self.number(v, f"inertia.diagonal[{i}]") for i, v in enumerate(_list(data["diagonal"], "inertia.diagonal", n))]
+        rank = next((t for t in range(n) if not _sign(d[t])), n)
+        if any(_sign(v) for v in d[rank:]):
+            _fail("inertia.diagonal: the zero pivots must come last")
+        pairs = [_integer(v, f"inertia.pairs[{i}]") for i, v in enumerate(_list(data["pairs"], "inertia.pairs"))]
+        if pairs != sorted(set(pairs)) or any(not 0 <= t < rank - 1 for t in pairs) or any(
+                b - a < 2 for a, b in zip(pairs, pairs[1:])):
+            _fail("inertia.pairs must be increasing, non-overlapping positions among the nonzero pivots")
+        rows = [self.vector(row, f"inertia.rows[{t}]") for t, row in enumerate(_list(data["rows"], "inertia.rows", n))]
+        expected = {}
+        for t in range(n):
+            expected[(t, t)] = 1
+        for t in pairs:
+            expected[(t, t + 1)] = 1
+            expected[(t + 1, t)] = flint.fmpq(-1, 2)
+            expected[(t + 1, t + 1)] = flint.fmpq(1, 2)
+        for t in range(n):
+            row = rows[t]
+            for u in range(n):
+                target = expected.get((t, u))
+                if target is None and (u > t or (t >= rank and u >= rank)):
+                    target = 0
+                if target is not None and not _is(row[order[u]], flint.fmpq(target)):
+                    _fail(f"inertia.rows[{t}][{order[u]}] must be {target} in the canonical form")
+        product = _congruence_product(rows, self.hessian)
+        if isinstance(product, flint.fmpq_mat) and all(isinstance(v, flint.fmpq) for v in d):
+            diagonal = flint.fmpq_mat(n, n, [d[t] if t == u else 0 for t in range(n) for u in range(n)])
+            if product != diagonal:
+                t, u = next((t, u) for t in range(n) for u in range(n) if product[t, u] != diagonal[t, u])
+                _fail(f"inertia: (S H Sᵀ)[{t}][{u}] = {product[t, u]}, the certificate needs {diagonal[t, u]}")
+        else:
+            for t in range(n):
+                for u in range(n):
+                    target = d[t] if t == u else flint.fmpq(0)
+                    if not _is(product[t][u], target):
+                        _fail(f"inertia: (S H Sᵀ)[{t}][{u}] = {product[t][u]}, the certificate needs {target}")
+        self.kernel = rows[rank:]
+        signs = [_sign(v) for v in d]
+        return {"positive": signs.count(1), "negative": signs.count(-1), "zero": signs.count(0)}
+
+    def check_indefinite(self, data, kernel):
+        """uᵀHu < 0 < vᵀHv, with Hu, Hv and both values stated, u and v orthogonal to ker H.
+
+        The stated products and the orthogonality to the kernel (spanned by the congruence's
+        zero-pivot rows) are the normal form: changing one entry u_j changes Hu unless e_j is
+        in the kernel, and then it breaks the orthogonality.
+        """
+        data = _mapping(data, "evidence.indefinite", "indefinite")
+        for vec, product, val, want in (("u", "Hu", "uHu", -1), ("v", "Hv", "vHv", 1)):
+            x = self.vector(data[vec], f"indefinite.{vec}")
+            if any(_sign(_dot(x, k)) for k in kernel):
+                _fail(f"indefinite.{vec} must be orthogonal to the kernel of the Hessian")
+            Hx = _matrix_vector(self.hessian, x)
+            stated = self.vector(data[product], f"indefinite.{product}")
+            for i, (a, b) in enumerate(zip(stated, Hx)):
+                _same(a, b, f"indefinite.{product}[{i}]")
+            form = _dot(x, Hx)
+            _same(self.number(data[val], f"indefinite.{val}"), form, f"indefinite.{val}")
+            if _sign(form) != want:
+                _fail(f"indefinite: {vec}ᵀH{vec} = {form} must be {'negative' if want < 0 else 'positive'}")
+
+    def check_curve(self, data, sign, role):
+        """L(θ0 + t d1 + ... + t^r d_r) = c_0 + c_k t^k + ..., every stated c_j compared exactly."""
+        data = _mapping(data, f"evidence.{role}", "curve")
+        curve = [tuple(_rational(e, f"{role}.curve[{j}][{i}]")
+                       for i, e in enumerate(_list(d, f"{role}.curve[{j}]", self.n)))
+                 for j, d in enumerate(_list(data["curve"], f"{role}.curve"))]
+        if not curve:
+            _fail(f"{role}.curve is empty")
+        stated = [self.number(c, f"{role}.coefficients[{j}]")
+                  for j, c in enumerate(_list(data["coefficients"], f"{role}.coefficients"))]
+        if not 2 <= len(stated) <= _MAX_ORDER + 1:
+            _fail(f"{role}.coefficients must list c_0 .. c_K with 1 <= K <= {_MAX_ORDER}")
+        actual = [_exact(c) for c in self.L.along([self.pt, *curve], len(stated) - 1)]
+        for j, (s, a) in enumerate(zip(stated, actual)):
+            _same(s, a, f"{role}.coefficients[{j}]")
+        order = _integer(data["order"], f"{role}.order")
+        first = next((j for j in range(1, len(actual)) if _sign(actual[j])), None)
+        if first is None or order != first:
+            _fail(f"{role}.order={order} is not the first nonzero Taylor order {first}")
+        if _sign(actual[order]) != sign:
+            _fail(f"{role}: the leading coefficient {actual[order]} has the wrong sign for a {role} curve")
+
+    def check_bound(self, data, sense, role):
+        """A local lower (upper) bound: one sos, or one per adjacent piece covering them all."""
+        data = _mapping(data, f"evidence.{role}")
+        if data.get("type") == "sos":
+            if self.L.is_piecewise:
+                _fail(f"{role}: a piecewise landscape needs one sos per adjacent piece (type 'pieces')")
+            self.check_sos(data, sense, role, everywhere=True)
+            return
+        data = _mapping(data, f"evidence.{role}", "pieces")
+        covered = set()
+        for i, sub in enumerate(_list(data["pieces"], f"{role}.pieces")):
+            sub = _mapping(sub, f"{role}.pieces[{i}]", "sos")
+            pattern = tuple(_list(_mapping(sub["region"], f"{role}.pieces[{i}].region")["pattern"],
+                                  f"{role}.pieces[{i}].region.pattern"))
+            if pattern in covered:
+                _fail(f"{role}.pieces lists the piece {list(pattern)} twice")
+            covered.add(pattern)
+            self.check_sos(sub, sense, f"{role}.pieces[{i}]", everywhere=False)
+        if covered != set(self.pieces_at(self.pt)):
+            _fail(f"{role}.pieces must cover every piece adjacent to the point")
+
+    def check_sos(self, data, sense, name, *, everywhere):
+        """L − L0 = Σ c_i q_i² (· g_i) exactly (``sense`` upper: L0 − L), c_i > 0.
+
+        ``region`` "everywhere" uses the landscape's polynomial; a region ``{"pattern"}``
+        uses that adjacent piece's polynomial, and a term may carry ``"constraint": k``,
+        the piece's k-th region constraint g_k >= 0, as a multiplier.
+        """
+        if data.get("sense") != sense:
+            _fail(f"{name}.sense must be {sense!r}")
+        if not isinstance(self.value, flint.fmpq):
+            _fail(f"{name}: a sum of squares needs a rational value at the point")
+        region = data["region"]
+        if everywhere:
+            if region != "everywhere":
+                _fail(f"{name}.region must be 'everywhere'")
+            if self.L.is_piecewise or not hasattr(self.L, "polynomial"):
+                _fail(f"{name}: region 'everywhere' needs a polynomial (not piecewise) landscape")
+            target, constraints = self.L, ()
+        else:
+            piece = self.piece(_mapping(region, f"{name}.region")["pattern"], f"{name}.region.pattern")
+            target, constraints = piece.landscape, piece.constraints
+            if not hasattr(target, "polynomial"):
+                _fail(f"{name}: the piece is not polynomial")
+        P = target.polynomial
+        ctx = P.context()
+        residual = P - ctx.constant(self.value) if sense == "lower" else ctx.constant(self.value) - P
+        terms = _list(data["terms"], f"{name}.terms")
+        for i, term in enumerate(terms):
+            term = _mapping(term, f"{name}.terms[{i}]")
+            c = _rational(term["coefficient"], f"{name}.terms[{i}].coefficient")
+            if c <= 0:
+                _fail(f"{name}.terms[{i}].coefficient must be positive")
+            q = _to_polynomial(self.parse(term["polynomial"], f"{name}.terms[{i}].polynomial"), ctx, self.variables)
+            if q == 0:
+                _fail(f"{name}.terms[{i}].polynomial is zero")
+            contribution = ctx.constant(c) * q * q
+            if "constraint" in term:
+                k = _integer(term["constraint"], f"{name}.terms[{i}].constraint")
+                if not 0 <= k < len(constraints):
+                    _fail(f"{name}.terms[{i}].constraint={k} is not a constraint of the piece")
+                contribution = contribution * _to_polynomial(constraints[k], ctx, self.variables)
+            residual = residual - contribution
+        if residual != 0:
+            _fail(f"{name}: the identity L {'-' if sense == 'lower' else '+'} ... does not hold: "
+                  f"the difference is {str(residual)[:200]}")
+
+
+# ---------------------------------------------------------------------------------------
+# exact arithmetic helpers: fmpq where possible, SymPy numbers otherwise
+
+
+def _exact(x):
+    if isinstance(x, flint.fmpq):
+        return x
+    if isinstance(x, (int, flint.fmpz)):
+        return flint.fmpq(int(x))
+    if isinstance(x, sympy.Rational):
+        return flint.fmpq(int(x.p), int(x.q))
+    return sympy.sympify(x) if not isinstance(x, sympy.Basic) else x
+
+
+def _symbolic(x):
+    return sympy.Rational(int(x.p), int(x.q)) if isinstance(x, flint.fmpq) else x
+
+
+def _difference(a, b):
+    if isinstance(a, flint.fmpq) and isinstance(b, flint.fmpq):
+        return a - b
+    return _symbolic(a) - _symbolic(b)
+
+
+def _times(a, b):
+    if isinstance(a, flint.fmpq) and isinstance(b, flint.fmpq):
+        return a * b
+    return _symbolic(a) * _symbolic(b)
+
+
+def _plus(a, b):
+    if isinstance(a, flint.fmpq) and isinstance(b, flint.fmpq):
+        return a + b
+    return _symbolic(a) + _symbolic(b)
+
+
+def _dot(a, b):
+    total = flint.fmpq(0)
+    for x, y in zip(a, b):
+        total = _plus(total, _times(x, y))
+    return total
+
+
+def _sign(x):
+    """Exact sign of a rational or SymPy number; a CertificateError if SymPy cannot decide."""
+    if isinstance(x, flint.fmpq):
+        return (x > 0) - (x < 0)
+    for form in (x, None):
+        form = sympy.simplify(x) if form is None else form
+        if form.is_zero:
+            return 0
+        if form.is_positive:
+            return 1
+        if form.is_negative:
+            return -1
+    _fail(f"cannot decide the sign of {x} exactly")
+
+
+def _is(x, value):
+    if isinstance(x, flint.fmpq):
+        return x == value
+    return not _sign(_difference(x, value))
+
+
+def _same(stated, actual, name):
+    if _sign(_difference(stated, actual)):
+        _fail(f"{name}: the certificate states {stated}, the landscape gives {actual}")
+
+
+def _congruence_product(rows, H):
+    """``S H Sᵀ``: an ``fmpq_mat`` when everything is rational, else a list of rows."""
+    if isinstance(H, flint.fmpq_mat) and all(isinstance(e, flint.fmpq) for row in rows for e in row):
+        S = flint.fmpq_mat(len(rows), len(rows[0]), [e for row in rows for e in row])
+        return S * H * S.transpose()
+    S = sympy.Matrix([[_symbolic(e) for e in row] for row in rows])
+    Hs = sympy.Matrix(H.nrows(), H.ncols(), [_symbolic(e) for e in H.entries()]) if isinstance(
+        H, flint.fmpq_mat) else H
+    M = S * Hs * S.T
+    return [[_exact(M[i, j]) for j in range(M.cols)] for i in range(M.rows)]
+
+
+def _matrix_vector(H, x):
+    """``H x`` as a list of exact numbers."""
+    if isinstance(H, flint.fmpq_mat) and all(isinstance(e, flint.fmpq) for e in x):
+        product = H * flint.fmpq_mat(len(x), 1, x)
+        return [product[i, 0] for i in range(len(x))]
+    rows = H.table() if isinstance(H, flint.fmpq_mat) else H.tolist()
+    result = []
+    for row in rows:
+        total = flint.fmpq(0)
+        for a, b in zip(row, x):
+            total = _plus(total, _times(_exact(a), b))
+        result.append(total)
+    return result
+
+
+def _to_polynomial(expr, ctx, variables):
+    """A parsed SymPy expression as an ``fmpq_mpoly`` in ``ctx`` (generators in variable order).
+
+    Only sums, products, non-negative integer powers, rationals and the variables are
+    accepted: anything else is not a polynomial and is rejected.
+    """
+    gens = ctx.gens()
+    index = {v: i for i, v in enumerate(variables)}
+    by_name = {str(v): i for i, v in enumerate(variables)}
+
+    def convert(node):
+        if node.is_Symbol:
+            i = index.get(node, by_name.get(node.name))
+            if i is None:
+                _fail(f"{node} is not a variable of the landscape")
+            return gens[i]
+        if node.is_Rational:
+            return ctx.constant(flint.fmpq(int(node.p), int(node.q)))
+        if node.is_Add:
+            result = ctx.constant(0)
+            for arg in node.args:
+                result = result + convert(arg)
+            return result
+        if node.is_Mul:
+            result = ctx.constant(1)
+            for arg in node.args:
+                result = result * convert(arg)
+            return result
+        if node.is_Pow and node.exp.is_Integer and 0 <= node.exp <= _MAX_DEGREE:
+            return convert(node.base) ** int(node.exp)
+        _fail(f"{node} is not a polynomial with rational coefficients")
+
+    return convert(expr)

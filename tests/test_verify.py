@@ -1,0 +1,307 @@
+"""verify: the independent checker accepts every certificate of the suite and rejects tampering.
+
+The mutation test changes one entry of a certificate at a time (a number by +7/3, an
+integer by 1, a flag negated, a polynomial plus 1, a name garbled, the kind swapped for
+every other kind) and requires the checker to reject the result.  The only tamperings
+allowed to pass are those after which the certificate is again a valid proof of a true
+statement, which the test re-derives independently (``still_true``): a coordinate of a
+witness point on which the loss does not depend there, and the free weights of a dead
+ReLU network.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import pathlib
+import re
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from symlandscape import CertificateError, Landscape, deep_linear
+from symlandscape.expression import parse_expression
+from symlandscape.verify import KINDS, verify
+from test_classify import IDS, _numeric, _to_mp, case, landscape
+
+_RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
+
+
+def leaves(data, path=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaves(value, path + (i,))
+    else:
+        yield path, data
+
+
+def tamperings(path, value):
+    if isinstance(value, bool):
+        return [not value]
+    if value is None:
+        return [0]
+    if isinstance(value, int):
+        return [value + 1]
+    if path[-1] == "kind":
+        return [k for k in KINDS if k != value]
+    if _RATIONAL.match(value):
+        return [str(Fraction(value) + Fraction(7, 3))]
+    return [f"({value}) + 1"]
+
+
+def tampered(certificate, path, value):
+    result = copy.deepcopy(certificate)
+    node = result
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return result
+
+
+def dead_units(point):
+    """True when every ReLU unit of the five-point network is strictly inactive at ``point``."""
+    w, b = (Fraction(str(x)) for x in point[:2])
+    return all(w * x + b < 0 for x in (-1, 1, 3, 4, 5))
+
+
+def same_dead_point(L, original, bad):
+    # every unit stays dead at the tampered point, where the loss is then the same Σ (c - y)^2
+    return dead_units(bad["point"]) and L.value(bad["point"]) == L.value(original["point"])
+
+
+def same_witness_value(L, original, bad):
+    # a witness only has to be a point of exactly lower value: a coordinate the loss does not
+    # depend on there (e.g. w1 when the product w2 w1 has w2 = 0) can change freely; the
+    # value is recomputed exactly and, independently, with the 50-digit mpmath twin
+    point, stated = bad["global"]["point"], original["global"]["value"]
+    if L.value(point) != L.value(original["global"]["point"]):
+        return False
+    with mpmath.workdps(50):
+        twin = _numeric(L, "mpmath")
+        value = twin(*_to_mp(point))
+        return abs(value - twin(*_to_mp(original["global"]["point"]))) < mpmath.mpf(10) ** -40 and (
+            float(value) == pytest.approx(float(parse_expression(stated, L.variables))))
+
+
+#: (case id or None for every case, path) -> an independent check that the tampered
+#: certificate still proves a true statement.  The dead-ReLU points: with every unit
+#: inactive the loss near the point is Σ (c - y)^2, which does not depend on w, b, v; so
+#: the same certificate proves the same fact about a tampered point as long as every unit
+#: stays dead.
+STILL_TRUE = {
+    **{("dead-relu-mean", ("point", i)): same_dead_point for i in range(3)},
+    **{("dead-relu-off", ("point", i)): same_dead_point for i in range(3)},
+}
+
+
+def still_true(case_id, path):
+    if (case_id, path) in STILL_TRUE:
+        return STILL_TRUE[(case_id, path)]
+    if path[:2] == ("global", "point"):
+        return same_witness_value
+    return None
+
+
+@pytest.mark.parametrize("case_id", IDS)
+def test_every_certificate_verifies_after_a_json_round_trip(case_id):
+    L, _, _, v = case(case_id)
+    loaded = json.loads(json.dumps(v.certificate))
+    assert verify(loaded, L) is True
+
+
+@pytest.mark.parametrize("case_id", IDS)
+def test_every_one_entry_tampering_is_rejected(case_id):
+    L, _, _, v = case(case_id)
+    certificate = json.loads(json.dumps(v.certificate))
+    survivors = []
+    count = 0
+    for path, value in leaves(certificate):
+        for new in tamperings(path, value):
+            count += 1
+            bad = tampered(certificate, path, new)
+            try:
+                verify(bad, L)
+            except CertificateError:
+                continue
+            survivors.append((path, value, new, bad))
+    assert count >= 10
+    for path, value, new, bad in survivors:
+        check = still_true(case_id, path)
+        assert check is not None, f"tampering {path}: {value!r} -> {new!r} was accepted"
+        assert check(L, certificate, bad), f"tampering {path}: {value!r} -> {new!r} was accepted"
+
+
+def test_witness_of_a_dead_network_stays_valid_only_while_lower():
+    # the allowed survivors above are about the point; the witness entries must all be pinned
+    L, _, _, v = case("dead-relu-mean")
+    witness = v.certificate["global"]
+    for i in range(4):
+        bad = tampered(v.certificate, ("global", "point", i), str(Fraction(witness["point"][i]) + 1000))
+        with pytest.raises(CertificateError):
+            verify(bad, L)
+
+
+# ---------------------------------------------------------------------------------------
+# hand-written certificates: each condition named when it fails
+
+
+def lee():
+    return landscape("lee")
+
+
+def lee_saddle(**changes):
+    cert = {
+        "type": "classification", "kind": "strict_saddle", "point": ["0", "0"], "value": "1",
+        "critical": True, "hessian_inertia": {"positive": 1, "negative": 1, "zero": 0},
+        "global_min": False,
+        "evidence": {
+            "critical": {"type": "critical"},
+            # H = [[0, -2], [-2, 0]]: the pair (0, 1) with [[1, 1], [-1/2, 1/2]] gives diag(-4, 1)
+            "inertia": {"type": "congruence", "order": [0, 1], "pairs": [0],
+                        "rows": [["1", "1"], ["-1/2", "1/2"]], "diagonal": ["-4", "1"]},
+            "indefinite": {"type": "indefinite", "u": ["1", "1"], "Hu": ["-2", "-2"], "uHu": "-4",
+                           "v": ["1", "-1"], "Hv": ["2", "-2"], "vHv": "4"},
+        },
+        # L(1, 1) = (1 - 1)^2 = 0 < 1
+        "global": {"type": "witness", "point": ["1", "1"], "value": "0"},
+    }
+    cert.update(changes)
+    return cert
+
+
+def test_hand_written_certificate():
+    assert verify(lee_saddle(), lee())
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"value": "2"}, "value: the certificate states 2"),
+    ({"kind": "strict_local_min"}, "not allowed for kind"),
+    ({"kind": "best"}, "is not one of"),
+    ({"point": ["0", "0.5"]}, "not an exact rational"),
+    ({"point": [0.0, 0]}, "not an exact rational"),
+    ({"hessian_inertia": {"positive": 2, "negative": 0, "zero": 0}}, "congruence gives"),
+    ({"global_min": True}, "global_lower_bound"),
+    ({"global": {"type": "witness", "point": ["2", "0"], "value": "1"}}, "not lower"),
+    ({"type": "verdict"}, "must have type 'classification'"),
+    ({"critical": False}, "needs critical=true"),
+])
+def test_hand_written_certificate_failures(change, message):
+    with pytest.raises(CertificateError, match=re.escape(message)):
+        verify(lee_saddle(**change), lee())
+
+
+def test_congruence_must_be_canonical_and_diagonal():
+    cert = lee_saddle()
+    cert["evidence"]["inertia"]["rows"] = [["1", "1"], ["-1", "1"]]  # still S H Sᵀ diagonal, not canonical
+    with pytest.raises(CertificateError, match="canonical form"):
+        verify(cert, lee())
+    cert = lee_saddle()
+    cert["evidence"]["inertia"]["order"] = [0, 0]
+    with pytest.raises(CertificateError, match="permutation"):
+        verify(cert, lee())
+    cert = lee_saddle()
+    cert["evidence"]["inertia"]["diagonal"] = ["-4", "2"]
+    with pytest.raises(CertificateError, match=re.escape("(S H Sᵀ)[1][1]")):
+        verify(cert, lee())
+
+
+def test_sos_identity_is_checked_by_expansion():
+    # Lee at (2, 1/2): L - 0 = (w1 w2 - 1)^2 everywhere
+    sos = {"type": "sos", "region": "everywhere", "sense": "lower",
+           "terms": [{"coefficient": "1", "polynomial": "w1*w2 - 1"}]}
+    cert = {
+        "type": "classification", "kind": "local_min", "point": ["2", "1/2"], "value": "0", "critical": True,
+        "hessian_inertia": {"positive": 1, "negative": 0, "zero": 1}, "global_min": True,
+        "evidence": {"critical": {"type": "critical"},
+                     # H = 2 (w2, w1)ᵀ(w2, w1) = [[1/2, 2], [2, 8]]: pivot 1/2, then 8 - 2·2/(1/2) = 0
+                     "inertia": {"type": "congruence", "order": [0, 1], "pairs": [],
+                                 "rows": [["1", "0"], ["-4", "1"]], "diagonal": ["1/2", "0"]},
+                     "minimum": sos},
+        "global": {"type": "global_lower_bound", "certificate": sos},
+    }
+    assert verify(cert, lee())
+    bad = copy.deepcopy(cert)
+    bad["evidence"]["minimum"]["terms"][0]["coefficient"] = "2"
+    with pytest.raises(CertificateError, match="does not hold"):
+        verify(bad, lee())
+    bad = copy.deepcopy(cert)
+    bad["evidence"]["minimum"]["terms"][0]["polynomial"] = "__import__('os')"
+    with pytest.raises(CertificateError, match="cannot be read"):
+        verify(bad, lee())
+    bad = copy.deepcopy(cert)
+    bad["evidence"]["minimum"]["terms"][0]["coefficient"] = "-1"
+    with pytest.raises(CertificateError, match="positive"):
+        verify(bad, lee())
+
+
+def test_curve_certificate_for_the_chain():
+    # 1/2 (1 - w3 w2 w1)^2 along (t, t, t): 1/2 - t^3 + t^6/2
+    L = deep_linear([[1]], [[1]], hidden=[1, 1])
+    curve = lambda d, coefficients: {"type": "curve", "curve": [d], "order": 3, "coefficients": coefficients}
+    cert = {
+        "type": "classification", "kind": "degenerate_saddle", "point": ["0", "0", "0"], "value": "1/2",
+        "critical": True, "hessian_inertia": {"positive": 0, "negative": 0, "zero": 3}, "global_min": None,
+        "evidence": {
+            "critical": {"type": "critical"},
+            "inertia": {"type": "congruence", "order": [0, 1, 2], "pairs": [],
+                        "rows": [["1", "0", "0"], ["0", "1", "0"], ["0", "0", "1"]], "diagonal": ["0", "0", "0"]},
+            "descent": curve(["1", "1", "1"], ["1/2", "0", "0", "-1", "0", "0", "1/2"]),
+            "ascent": curve(["-1", "1", "1"], ["1/2", "0", "0", "1", "0", "0", "1/2"]),
+        },
+        "global": None,
+    }
+    assert verify(cert, L)
+    bad = copy.deepcopy(cert)
+    bad["evidence"]["ascent"] = bad["evidence"]["descent"]
+    with pytest.raises(CertificateError, match="wrong sign"):
+        verify(bad, L)
+    bad = copy.deepcopy(cert)
+    bad["evidence"]["descent"]["order"] = 6
+    with pytest.raises(CertificateError, match="first nonzero Taylor order"):
+        verify(bad, L)
+
+
+def test_certificate_against_the_wrong_landscape():
+    with pytest.raises(CertificateError):
+        verify(lee_saddle(), Landscape.from_expression("(1 - w1*w2)^2 + w1^4", "w1,w2"))
+
+
+def test_malformed_data_is_a_certificate_error():
+    for bad in (None, [], "cert", {"type": "classification"}, lee_saddle(evidence=[])):
+        with pytest.raises(CertificateError):
+            verify(bad, lee())
+
+
+def test_undetermined_cannot_hide_a_decision():
+    # the strict saddle's evidence with kind 'undetermined' is rejected: it decides the kind
+    cert = lee_saddle(kind="undetermined")
+    del cert["evidence"]["indefinite"]
+    with pytest.raises(CertificateError, match="the Hessian decides"):
+        verify(cert, lee())
+
+
+def test_undetermined_cannot_hide_a_global_minimum():
+    L, _, _, v = case("lee-minimum")
+    cert = copy.deepcopy(v.certificate)
+    cert["kind"] = "undetermined"
+    del cert["evidence"]["minimum"]
+    with pytest.raises(CertificateError, match="global lower bound"):
+        verify(cert, L)
+
+
+def test_the_checker_imports_no_search_code():
+    source = pathlib.Path(__file__).parents[1] / "symlandscape" / "verify.py"
+    imported = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+    assert imported <= {"__future__", "re", "flint", "sympy", "errors", "landscape", "expression"}
+    assert not imported & {"classify", "verdict", "inertia", "numeric"}
+    assert "eval(" not in source.read_text(encoding="utf-8").replace("# never", "")
