@@ -1,6 +1,8 @@
 """Exact loss landscapes of small neural networks, with certified critical points."""
 
 from .activations import get_activation as get_activation
+from .claims import ClaimReport as ClaimReport
+from .claims import run_claims as run_claims
 from .classify import classify as classify
 from .deep_linear import DeepLinearLandscape as DeepLinearLandscape
 from .deep_linear import deep_linear as deep_linear
@@ -20,6 +22,8 @@ from .landscape import Piece as Piece
 from .losses import get_loss as get_loss
 from .network import exponential_neuron as exponential_neuron
 from .network import mlp as mlp
+from .numeric import numeric_check as numeric_check
+from .numeric import numeric_twin as numeric_twin
 from .verdict import Verdict as Verdict
 from .verify import verify as verify
 
@@ -27,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CertificateError",
+    "ClaimReport",
     "DeepLinearLandscape",
     "Inertia",
     "InvalidArgument",
@@ -47,5 +52,8 @@ __all__ = [
     "get_loss",
     "inertia",
     "mlp",
+    "numeric_check",
+    "numeric_twin",
+    "run_claims",
     "verify",
 ]

@@ -25,7 +25,15 @@ independent checker :func:`symlandscape.verify`.  The search, in order:
    (y - x²)(y - 2x²) where every line goes up).  If nothing decides: ``undetermined``.
 4. Global status: a point of exactly lower value (from a descent curve, or from seeded
    numeric descents rationalised and polished exactly) or a sum of squares valid
-   everywhere.
+   everywhere.  The search for a lower point has a budget of exact evaluations
+   (``global_search``, default :data:`GLOBAL_SEARCH_BUDGET`), counted rather than timed so
+   that verdicts do not depend on the machine; when it runs out, the global status is
+   unknown and the explanation says the search was cut short.
+
+Exact numbers that are not rational (landscapes with exp, log, tanh, sigmoid) are written
+in the safe grammar (``"3*exp(1) - 3*exp(-1)"``) and their signs decided by the checker's
+own sign rule (:func:`symlandscape.verify.exact_sign`: exact zero tests, interval
+enclosures); where that rule cannot decide, the verdict is ``undetermined`` and says why.
 
 Floats only propose candidates; every claim is an exact check, and ``verify`` re-checks
 the whole certificate before :func:`classify` returns.
@@ -41,15 +49,17 @@ import flint
 import numpy
 import sympy
 
+from .activations import sigmoid
 from .deep_linear import DeepLinearLandscape
-from .errors import CertificateError, InvalidArgument, KinkError
+from .errors import CertificateError, InvalidArgument, KinkError, SymlandscapeError
 from .exact import format_rational
 from .landscape import MAX_ORDER, Landscape
 from .polynomial import NotPolynomial, to_mpoly
-from .verdict import Verdict
-from .verify import verify
+from .expression import parse_expression
+from .verdict import Verdict, number_text
+from .verify import MAX_SIGN_PRECISION, exact_sign, verify
 
-__all__ = ["classify", "DEFAULT_MAX_ORDER"]
+__all__ = ["classify", "DEFAULT_MAX_ORDER", "GLOBAL_SEARCH_BUDGET"]
 
 #: Highest Taylor order searched along lines by default.
 DEFAULT_MAX_ORDER = 12
@@ -78,15 +88,28 @@ _EXPAND_SIZE = 16
 _DESCENT_STEPS = 300
 # Halvings of t when looking for a point of lower value along a descent curve.
 _HALVINGS = 400
+# Seeded float descents of the numeric witness search: perturbations of the point at these
+# relative scales (three each), then wide random starts.
+_PERTURBATIONS = (0.1, 0.5, 1.0, 2.0)
+_WIDE_STARTS = 4
+#: Exact landscape evaluations (a value, or a Taylor expansion along a line) that the search
+#: for a point of lower value may spend by default (``global_search="auto"``).  Counting
+#: evaluations rather than seconds keeps verdicts independent of the machine's speed.
+GLOBAL_SEARCH_BUDGET = 100
 
 _MIN_KINDS = ("strict_local_min", "local_min")
 
 
-def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER):
+def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_search="auto"):
     """Classify ``point`` of ``landscape`` exactly, with a verified certificate.
 
     ``seed`` fixes every random choice of the search (reported in the explanation);
-    ``max_order`` bounds the Taylor order searched along lines.
+    ``max_order`` bounds the Taylor order searched along lines.  ``global_search`` bounds
+    the search for the global status: ``"auto"`` allows :data:`GLOBAL_SEARCH_BUDGET`
+    exact evaluations of the landscape for a point of lower value (after a fixed number of
+    seeded float descents), an integer allows that many, and ``"off"`` only uses what the
+    local analysis already holds (a sum of squares valid everywhere, a descent curve).  When
+    the budget runs out first, ``global_min`` is None and the explanation says so.
 
     >>> from symlandscape import Landscape
     >>> lee = Landscape.from_expression("(1 - w1*w2)^2", "w1,w2")
@@ -105,8 +128,17 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER):
         raise InvalidArgument(f"seed={seed!r} must be a non-negative integer")
     if isinstance(max_order, bool) or not isinstance(max_order, int) or not 2 <= max_order <= MAX_ORDER // 2:
         raise InvalidArgument(f"max_order={max_order!r} must be an integer from 2 to {MAX_ORDER // 2}")
+    if global_search == "auto":
+        budget = GLOBAL_SEARCH_BUDGET
+    elif global_search == "off":
+        budget = None
+    elif isinstance(global_search, int) and not isinstance(global_search, bool) and global_search >= 0:
+        budget = global_search
+    else:
+        raise InvalidArgument(f"global_search={global_search!r} must be 'auto', 'off' or a non-negative "
+                              "integer (a budget of exact evaluations)")
     pt = landscape.coerce_point(point)
-    verdict = _Search(landscape, pt, seed, max_order).run()
+    verdict = _Search(landscape, pt, seed, max_order, budget).run()
     try:
         verify(verdict.certificate, landscape)
     except CertificateError as exc:  # pragma: no cover - a bug, never an answer
@@ -121,7 +153,28 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER):
 
 
 class _Undecided(Exception):
-    """SymPy could not decide the sign of an exact number."""
+    """The sign rule could not decide the sign of an exact number."""
+
+
+def _undecided(exc):
+    return (f"the sign of {exc} is undecided (no exact zero test succeeds and its interval enclosure "
+            f"contains 0 up to {MAX_SIGN_PRECISION} bits)")
+
+
+# the functions of the safe grammar that exact numbers may contain (the checker reads them)
+_GRAMMAR_FUNCTIONS = (sympy.exp, sympy.log, sympy.tanh, sigmoid)
+
+
+def _simplify(x):
+    """``sympy.simplify`` kept inside the safe grammar (it may write exp(2) + exp(-2) as 2 cosh(2))."""
+    if isinstance(x, flint.fmpq):
+        return x
+    form = sympy.simplify(x)
+    if any(not isinstance(f, _GRAMMAR_FUNCTIONS) for f in form.atoms(sympy.Function)):
+        form = form.rewrite(sympy.exp)
+        if any(not isinstance(f, _GRAMMAR_FUNCTIONS) for f in form.atoms(sympy.Function)):
+            return x
+    return form
 
 
 def _exact(x):
@@ -139,17 +192,18 @@ def _sympy(x):
 
 
 def _sign(x):
+    """The sign of an exact number by the checker's own rule (:func:`~symlandscape.verify.exact_sign`).
+
+    The search decides signs exactly as :func:`verify` will (exact zero tests, interval
+    enclosures, never a float), so that it only states what the checker accepts; where the
+    rule cannot decide, the search stops with ``_Undecided`` and says so.
+    """
     if isinstance(x, flint.fmpq):
         return (x > 0) - (x < 0)
-    for form in (x, None):
-        form = sympy.simplify(x) if form is None else form
-        if form.is_zero:
-            return 0
-        if form.is_positive:
-            return 1
-        if form.is_negative:
-            return -1
-    raise _Undecided(x)
+    try:
+        return exact_sign(x)
+    except CertificateError:
+        raise _Undecided(x) from None
 
 
 def _sub(a, b):
@@ -158,25 +212,26 @@ def _sub(a, b):
     return _exact(_sympy(a) - _sympy(b))
 
 
-class _NumberPrinter(sympy.printing.str.StrPrinter):
-    """SymPy's string form in the safe grammar: ``exp(1)`` rather than ``E``, ``^`` for powers."""
-
-    def _print_Exp1(self, expr):
-        return "exp(1)"
-
-    def _print_Pow(self, expr, rational=False):
-        return super()._print_Pow(expr, rational).replace("**", "^")
-
-
 def _text(x):
-    """Exact number as certificate text: ``"-3/2"`` or SymPy's form (``"exp(1/2)"``)."""
+    """Exact number as certificate text: ``"-3/2"``, or the safe grammar (``"exp(1/2) - 1"``).
+
+    A non-rational number is read back with the checker's grammar and compared exactly, so
+    the certificate never states a number its text does not denote.
+    """
     if isinstance(x, flint.fmpq):
         return str(x)  # flint prints "p/q" in lowest terms, or "p"
     if isinstance(x, (int, flint.fmpz)):
         return str(int(x))
     if isinstance(x, sympy.Rational):
         return format_rational(flint.fmpq(int(x.p), int(x.q)))
-    return _NumberPrinter().doprint(x)
+    text = number_text(x)
+    try:
+        same = not _sign(_sub(_exact(parse_expression(text)), x))
+    except SymlandscapeError:  # e.g. a function outside the grammar
+        same = False
+    if not same:
+        raise _Undecided(x)
+    return text
 
 
 def _primitive(vector):
@@ -200,7 +255,7 @@ def _gcd(a, b):
 
 def _poly_text(expr):
     """A SymPy polynomial expression in the safe grammar (``^`` for powers)."""
-    return _NumberPrinter({"order": "none"}).doprint(expr)
+    return number_text(expr)
 
 
 # ---------------------------------------------------------------------------------------
@@ -304,7 +359,7 @@ def _eliminate_symbolic(H):
     remaining = list(range(n))
 
     def simp(x):
-        return x if isinstance(x, flint.fmpq) else sympy.simplify(_sympy(x))
+        return x if isinstance(x, flint.fmpq) else _simplify(_sympy(x))
 
     while remaining:
         k = next((i for i in remaining if _sign(A[i][i])), None)
@@ -719,13 +774,19 @@ def _monomial(ctx, exponents):
 # the search
 
 
+class _OutOfBudget(Exception):
+    """The global search spent its budget of exact evaluations."""
+
+
 class _Search:
-    def __init__(self, landscape, pt, seed, max_order):
+    def __init__(self, landscape, pt, seed, max_order, budget=GLOBAL_SEARCH_BUDGET):
         self.L = landscape
         self.pt = pt
         self.n = len(pt)
         self.seed = seed
         self.max_order = max_order
+        self.budget = budget  # exact evaluations left for the global search; None: no search
+        self.budget_given = budget
         self.evidence = {}
         self.notes = []
         self.congruence = None
@@ -734,6 +795,17 @@ class _Search:
 
     # -- the flow ---------------------------------------------------------------------------
     def run(self):
+        try:
+            return self.analyse()
+        except _Undecided as exc:
+            # a sign the rule cannot decide, in a step without its own fallback: keep only the
+            # facts already decided (criticality), and say what stopped the search
+            self.notes.append(f"The search stopped: {_undecided(exc)}.")
+            self.evidence = {k: v for k, v in self.evidence.items() if k in ("critical", "clarke")}
+            self.congruence = None
+            return self.verdict("undetermined")
+
+    def analyse(self):
         L, pt = self.L, self.pt
         self.value = _exact(L._value(pt))
         try:
@@ -747,13 +819,16 @@ class _Search:
             except KinkError:
                 self.notes.append("The gradient exists but the adjacent pieces' Hessians differ: "
                                   "the Hessian does not exist.")
+        if self.hessian is not None and not isinstance(self.hessian, flint.fmpq_mat) and self.gradient_decides():
+            # a non-rational Hessian costs a symbolic elimination that a nonzero gradient makes moot
+            self.hessian = None
         if self.hessian is not None:
             try:
                 self.congruence = _Congruence(self.hessian)
                 self.evidence["inertia"] = self.congruence.certificate()
                 self._cross_check_inertia()
             except _Undecided as exc:
-                self.notes.append(f"The inertia of the Hessian is undecided: SymPy cannot decide the sign of {exc}.")
+                self.notes.append(f"The inertia of the Hessian is undecided: {_undecided(exc)}.")
         try:
             if self.gradient is not None:
                 nonzero = [i for i, g in enumerate(self.gradient) if _sign(g)]
@@ -768,7 +843,7 @@ class _Search:
         except _Undecided as exc:
             self.evidence.pop("inertia", None)
             self.congruence = None
-            self.notes.append(f"Criticality is undecided: SymPy cannot decide the sign of {exc}.")
+            self.notes.append(f"Criticality is undecided: {_undecided(exc)}.")
             return self.verdict("undetermined")
         if self.congruence is not None:
             counts = self.congruence.counts
@@ -784,10 +859,17 @@ class _Search:
         try:
             return self.degenerate()
         except _Undecided as exc:
-            self.notes.append(f"The degenerate analysis stopped: SymPy cannot decide the sign of {exc}.")
+            self.notes.append(f"The degenerate analysis stopped: {_undecided(exc)}.")
             for role in ("descent", "ascent", "minimum", "maximum"):
                 self.evidence.pop(role, None)
             return self.verdict("undetermined")
+
+    def gradient_decides(self):
+        """True when some gradient component is decidedly nonzero (the point is not critical)."""
+        try:
+            return any(_sign(g) for g in self.gradient)
+        except _Undecided:
+            return False
 
     def _cross_check_inertia(self):
         # Two independent exact methods must agree: the congruence, and inertia.py's
@@ -867,7 +949,7 @@ class _Search:
             product = H * flint.fmpq_mat(self.n, 1, u)
             return [product[i, 0] for i in range(self.n)]
         Hs = H if not isinstance(H, flint.fmpq_mat) else sympy.Matrix(self.n, self.n, [_sympy(e) for e in H.entries()])
-        return [_exact(sympy.simplify(e)) for e in Hs * sympy.Matrix([_sympy(x) for x in u])]
+        return [_exact(_simplify(e)) for e in Hs * sympy.Matrix([_sympy(x) for x in u])]
 
     def orthogonal_to_kernel(self, u):
         """``u`` minus its projection on the kernel of H (same uᵀHu), as a primitive integer vector.
@@ -878,10 +960,10 @@ class _Search:
         kernel = self.congruence.rows_with_sign(0)
         if not kernel:
             return u
-        if not all(isinstance(e, flint.fmpq) for row in kernel for e in row):
+        if not all(isinstance(e, flint.fmpq) for row in (*kernel, u) for e in row):
             K = sympy.Matrix([[_sympy(e) for e in row] for row in kernel])
             x = sympy.Matrix([_sympy(e) for e in u])
-            projected = (x - K.T * (K * K.T).inv() * (K * x)).applyfunc(sympy.simplify)
+            projected = (x - K.T * (K * K.T).inv() * (K * x)).applyfunc(_simplify)
             return [_exact(e) for e in projected]
         K = flint.fmpq_mat(len(kernel), self.n, [_exact(e) for row in kernel for e in row])
         x = flint.fmpq_mat(self.n, 1, [_exact(e) for e in u])
@@ -920,7 +1002,7 @@ class _Search:
         x = sympy.Matrix([_sympy(e) for e in u])
         Hs = H if not isinstance(H, flint.fmpq_mat) else sympy.Matrix(
             self.n, self.n, [_sympy(e) for e in H.entries()])
-        return _exact(sympy.simplify((x.T * Hs * x)[0, 0]))
+        return _exact(_simplify((x.T * Hs * x)[0, 0]))
 
     # -- degenerate --------------------------------------------------------------------------
     def degenerate(self):
@@ -1188,9 +1270,15 @@ class _Search:
                 "coefficients": [_text(c) for c in coefficients[:top + 1]]}
 
     def kernel(self):
+        """Primitive integer vectors spanning the kernel of H (its rational part, when H is not rational)."""
         if self.congruence is None:
             return []
-        return [_primitive(r) for r in self.congruence.rows_with_sign(0)]
+        rows = self.congruence.rows_with_sign(0)
+        rational = [r for r in rows if all(isinstance(x, flint.fmpq) for x in r)]
+        if len(rational) < len(rows):
+            self.notes.append(f"{len(rows) - len(rational)} of the {len(rows)} kernel vectors of the Hessian are "
+                              "irrational: lines are searched in the rational part of the kernel only.")
+        return [_primitive(r) for r in rational]
 
     def directions(self):
         """Candidate line directions: kernel combinations (smooth) or axes and more (kinks)."""
@@ -1316,28 +1404,53 @@ class _Search:
 
     # -- global status --------------------------------------------------------------------------
     def global_certificate(self, kind):
+        """``(global_min, certificate)``: a global lower bound, a point of lower value, or ``(None, None)``."""
         if kind in _MIN_KINDS:
             minimum = self.evidence.get("minimum")
             if minimum is not None and minimum.get("type") == "sos":
                 return True, {"type": "global_lower_bound", "certificate": minimum}
-            if (not self.L.is_piecewise and hasattr(self.L, "polynomial") and self.L.rational_valued
-                    and self.n <= _SEARCH_SIZE):
-                terms = self.sos(self.L.expression, self.L.polynomial, "lower")
-                if terms is not None:
-                    self.notes.append("A sum of squares valid everywhere makes it a global minimum.")
-                    return True, {"type": "global_lower_bound", "certificate": {
-                        "type": "sos", "region": "everywhere", "sense": "lower", "terms": terms}}
-            witness = self.numeric_witness()
-        else:
-            witness = self.curve_witness()
-            if witness is None and self.n <= _SEARCH_SIZE:
+        if self.budget is None:
+            witness = self.curve_witness(search=False) if kind not in _MIN_KINDS else None
+            if witness is None:
+                self.notes.append("No global search (global_search='off').")
+            return self.witness_certificate(witness)
+        try:
+            if kind in _MIN_KINDS:
+                if (not self.L.is_piecewise and hasattr(self.L, "polynomial") and self.L.rational_valued
+                        and self.n <= _SEARCH_SIZE):
+                    terms = self.sos(self.L.expression, self.L.polynomial, "lower")
+                    if terms is not None:
+                        self.notes.append("A sum of squares valid everywhere makes it a global minimum.")
+                        return True, {"type": "global_lower_bound", "certificate": {
+                            "type": "sos", "region": "everywhere", "sense": "lower", "terms": terms}}
                 witness = self.numeric_witness()
+            else:
+                witness = self.curve_witness()
+                if witness is None and self.n <= _SEARCH_SIZE:
+                    witness = self.numeric_witness()
+        except _OutOfBudget:
+            self.notes.append(f"The global search was cut short: it spent its budget of {self.budget_given} exact "
+                              "evaluations of the landscape (classify's global_search) before finding a point of "
+                              "lower value.")
+            witness = None
+        return self.witness_certificate(witness)
+
+    def witness_certificate(self, witness):
         if witness is None:
             return None, None
         point, value = witness
         return False, {"type": "witness", "point": [_text(x) for x in point], "value": _text(value)}
 
-    def curve_witness(self):
+    def spend(self, evaluations=1):
+        """Charge exact evaluations to the global search's budget (``_OutOfBudget`` when it is spent)."""
+        if self.budget is not None:
+            if self.budget < evaluations:
+                self.budget = 0
+                raise _OutOfBudget
+            self.budget -= evaluations
+
+    def curve_witness(self, search=True):
+        """A point of lower value on a descent curve (the one in hand, or one searched for), or None."""
         curve = getattr(self, "witness_curve", None)
         if curve is None:
             if self.congruence is not None and self.congruence.counts["negative"]:
@@ -1345,15 +1458,17 @@ class _Search:
                 if all(isinstance(x, flint.fmpq) for x in row):
                     curve = [row]
             if curve is None:
-                found = self.curves({-1}) if self.n <= _SEARCH_SIZE else {}
+                found = self.curves({-1}) if search and self.n <= _SEARCH_SIZE else {}
                 if -1 not in found:
                     return None
                 curve = found[-1]["curve"]
-        curve = [[flint.fmpq(x) if not isinstance(x, str) else _parse_rational(x) for x in d] for d in curve]
+        curve = [[_parse_rational(x) if isinstance(x, str) else _rational_near(x) for x in d] for d in curve]
         t = flint.fmpq(1)
         for _ in range(_HALVINGS):
             point = tuple(p + sum((t ** (j + 1) * d[i] for j, d in enumerate(curve)), flint.fmpq(0))
                           for i, p in enumerate(self.pt))
+            if t != 1:  # the first value is free: a curve in hand needs no search
+                self.spend()
             value = _exact(self.L._value(point))
             if _sign(_sub(value, self.value)) < 0:
                 self.notes.append(f"A point of lower value, {_text(value)}, lies on the descent curve at "
@@ -1363,7 +1478,11 @@ class _Search:
         return None  # pragma: no cover - a descent curve always descends for small t
 
     def numeric_witness(self):
-        """Seeded float descents from perturbed starts, rationalised and polished exactly."""
+        """Seeded float descents from perturbed starts, rationalised and polished exactly.
+
+        The float descents (a fixed number of starts and steps) only propose candidates;
+        their exact evaluations are charged to the budget (``_OutOfBudget`` when it is spent).
+        """
         if self.n > _SEARCH_SIZE:
             return None
         try:
@@ -1378,43 +1497,49 @@ class _Search:
         rng = numpy.random.default_rng(self.seed)
         scale = 1.0 + float(numpy.max(numpy.abs(x0))) if self.n else 1.0
         # perturbations of growing size first (nearby basins), then wide random starts
-        starts = [x0 + rng.normal(0.0, s * scale, self.n) for s in (0.1, 0.5, 1.0, 2.0) for _ in range(3)]
-        starts += [rng.normal(0.0, 2.0 * scale, self.n) for _ in range(4)]
+        starts = [x0 + rng.normal(0.0, s * scale, self.n) for s in _PERTURBATIONS for _ in range(3)]
+        starts += [rng.normal(0.0, 2.0 * scale, self.n) for _ in range(_WIDE_STARTS)]
         margin = 1e-9 * (1.0 + abs(f0))
-        best, below = None, 0
-        for tried, x in enumerate(starts, start=1):
-            try:
-                with numpy.errstate(all="ignore"):
-                    run = descend(twin.value, twin.gradient, x, steps=_DESCENT_STEPS)
-            except (ArithmeticError, ValueError, TypeError):
-                continue
-            if not (numpy.isfinite(run.value) and run.value < f0 - margin):
-                continue
-            below += 1
-            best = self.rationalise(run.point)
-            if best is not None:
-                break  # one exact witness is all the certificate needs
-        self.notes.append(f"Global search: {tried} seeded gradient descents (seed={self.seed}) from perturbed "
-                          f"and random starts; {below} ended below the value at the point.")
+        best, below, tried = None, 0, 0
+        try:
+            for x in starts:
+                tried += 1
+                try:
+                    with numpy.errstate(all="ignore"):
+                        run = descend(twin.value, twin.gradient, x, steps=_DESCENT_STEPS)
+                except (ArithmeticError, ValueError, TypeError):
+                    continue
+                if not (numpy.isfinite(run.value) and run.value < f0 - margin):
+                    continue
+                below += 1
+                best = self.rationalise(run.point)
+                if best is not None:
+                    break  # one exact witness is all the certificate needs
+        finally:
+            self.notes.append(f"Global search: {tried} of {len(starts)} seeded gradient descents (seed={self.seed}) "
+                              f"from perturbed and random starts; {below} ended below the value at the point.")
         if best is not None:
             self.notes.append(f"Rationalised and polished exactly, one gives the point "
                               f"({', '.join(map(_text, best[0]))}) of value {_text(best[1])} < {_text(self.value)}.")
         return best
 
     def rationalise(self, x):
-        best = None
+        """The first rounding of ``x`` (denominators growing) that polishes to a point of lower value."""
+        tried = set()
         for D in (1, 2, 3, 4, 6, 8, 12, 16, 100, 1000, 10**4, 10**6):
             q = tuple(flint.fmpq(f.numerator, f.denominator)
                       for f in (Fraction(float(v)).limit_denominator(D) for v in x))
+            if q in tried:
+                continue
+            tried.add(q)
             found = self.polish(q)
-            if found is not None and (best is None or _sign(_sub(found[1], best[1])) < 0):
-                best = found
-                if best[1] == 0:
-                    break
-        return best
+            if found is not None:
+                return found
+        return None
 
     def polish(self, q):
         """Exact coordinate steps to the minimum of a univariate quadratic, while the value drops."""
+        self.spend()
         try:
             value = _exact(self.L._value(q))
         except Exception:
@@ -1424,11 +1549,13 @@ class _Search:
             for i in range(self.n):
                 for s in (1, -1):
                     e = tuple(flint.fmpq(s * int(j == i)) for j in range(self.n))
+                    self.spend()
                     c = [_exact(x) for x in self.L._along([q, e], 2)]
                     if not all(isinstance(x, flint.fmpq) for x in c) or c[2] <= 0 or c[1] >= 0:
                         continue
                     step = -c[1] / (2 * c[2])
                     candidate = tuple(x + step * y for x, y in zip(q, e))
+                    self.spend()
                     new = _exact(self.L._value(candidate))
                     if _sign(_sub(new, value)) < 0:
                         q, value, improved = candidate, new, True
@@ -1443,7 +1570,7 @@ class _Search:
         try:
             global_min, data = self.global_certificate(kind)
         except _Undecided as exc:
-            self.notes.append(f"The global search stopped: SymPy cannot decide the sign of {exc}.")
+            self.notes.append(f"The global search stopped: {_undecided(exc)}.")
             global_min, data = None, None
         return self.verdict(kind, global_min, data)
 
@@ -1523,6 +1650,14 @@ class _Search:
         return " ".join(lines)
 
 
+def _rational_near(x):
+    """``x`` itself if rational, else a nearby rational: only a candidate, every use is checked exactly."""
+    if isinstance(x, flint.fmpq):
+        return x
+    f = Fraction(str(sympy.N(_sympy(x), 30))).limit_denominator(10**6)
+    return flint.fmpq(f.numerator, f.denominator)
+
+
 def _parse_rational(text):
     numerator, _, denominator = text.partition("/")
     return flint.fmpq(int(numerator), int(denominator or 1))
@@ -1579,7 +1714,7 @@ def _min_norm_point(gradients, max_pieces=12):
                 continue
             weights = [sympy.S.Zero] * m
             for i, w in zip(support, solution[:size]):
-                weights[i] = sympy.simplify(w)
+                weights[i] = _simplify(w)
             try:
                 if any(_sign(_exact(w)) < 0 for w in weights):
                     continue

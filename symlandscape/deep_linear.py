@@ -87,12 +87,12 @@ class DeepLinearLandscape(Landscape):
     @property
     def hidden_layers(self):
         """H, the number of hidden layers (``weight_matrices - 1``)."""
-        return len(self.widths) - 2
+        return self.model.hidden_layers
 
     @property
     def weight_matrices(self):
         """H + 1, the number of weight matrices."""
-        return len(self.widths) - 1
+        return self.model.weight_matrices
 
     def matrices(self, point):
         """The weight matrices ``[W_1, ..., W_{H+1}]`` of ``point`` as SymPy matrices."""

@@ -87,10 +87,12 @@ class Network:
 
     @property
     def hidden_layers(self):
+        """H, the number of hidden layers."""
         return len(self.widths) - 2
 
     @property
     def weight_matrices(self):
+        """H + 1, the number of weight matrices (depth is never reported bare)."""
         return len(self.widths) - 1
 
     def _forward(self, labels=None):

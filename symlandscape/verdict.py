@@ -10,7 +10,7 @@ import sympy
 from .errors import InvalidArgument
 from .verify import KINDS
 
-__all__ = ["Verdict", "KINDS", "FORMATS"]
+__all__ = ["Verdict", "KINDS", "FORMATS", "number_text"]
 
 #: Output formats of :meth:`Verdict.render`.
 FORMATS = ("text", "json", "latex", "markdown")
@@ -130,7 +130,35 @@ class Verdict:
 def _exact_text(value):
     if isinstance(value, sympy.Rational):
         return str(value.p) if value.q == 1 else f"{value.p}/{value.q}"
+    if isinstance(value, sympy.Basic):
+        return number_text(value)
     return str(value)
+
+
+class _GrammarPrinter(sympy.printing.str.StrPrinter):
+    """SymPy's string form in the safe grammar of ``expression.py``: ``exp(1)`` rather than
+    ``E``, ``^`` for powers and ``x^(1/2)`` rather than ``sqrt(x)`` (neither ``E`` nor
+    ``sqrt`` is in the grammar)."""
+
+    def _print_Exp1(self, expr):
+        return "exp(1)"
+
+    def _print_Pow(self, expr, rational=False):
+        precedence = sympy.printing.precedence.PRECEDENCE["Pow"]
+        base = self.parenthesize(expr.base, precedence, strict=True)
+        exponent = self.parenthesize(expr.exp, precedence, strict=False)
+        return f"{base}^{exponent}"
+
+
+def number_text(expr):
+    """An exact SymPy number or polynomial as text in the safe grammar (what certificates store).
+
+    >>> number_text(sympy.Rational(-3, 2)), number_text(sympy.E / 2 + sympy.sqrt(2))
+    ('-3/2', '2^(1/2) + exp(1)/2')
+    """
+    if isinstance(expr, sympy.Rational):
+        return _exact_text(expr)
+    return _GrammarPrinter({"order": "none"}).doprint(expr)
 
 
 def _inertia_text(inertia):

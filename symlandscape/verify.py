@@ -5,7 +5,9 @@ searched for a certificate (``classify``, ``verdict``, ``inertia``): it reads th
 certificate as plain JSON data, recomputes what it needs through the landscape's own
 public evaluation (``value``, ``gradient``, ``hessian``, ``along``, ``pieces``,
 ``polynomial``) and checks every stated fact exactly, with flint rationals, or SymPy
-numbers where the landscape is not rational-valued.  Polynomials stored as text are read
+numbers where the landscape is not rational-valued (exp, log, tanh, sigmoid: their signs are
+decided by the sign rule of :func:`exact_sign`, exact zero tests and interval enclosures,
+never a float).  Numbers and polynomials stored as text are read
 with the safe grammar of :func:`symlandscape.expression.parse_expression`; nothing is
 ever passed to ``eval`` or ``sympify``.
 
@@ -40,11 +42,13 @@ from __future__ import annotations
 import re
 
 import flint
+import mpmath
 import sympy
 
+from .activations import sigmoid
 from .errors import CertificateError, KinkError, SymlandscapeError
 
-__all__ = ["verify", "KINDS"]
+__all__ = ["verify", "KINDS", "exact_sign", "MAX_SIGN_PRECISION"]
 
 #: Every kind a certificate may state.
 KINDS = (
@@ -169,12 +173,16 @@ class _Checker:
 
     # -- exact numbers -----------------------------------------------------------------
     def number(self, data, name):
-        """A rational, or (for non-rational landscapes) an exact SymPy number written as text."""
-        if isinstance(data, str) and not _RATIONAL.match(data) and not self.L.rational_valued:
+        """A rational, or an exact real constant written in the safe grammar (``"exp(1) - 3/2"``).
+
+        A landscape with exp, log, tanh or sigmoid has such values; whether a stated one is
+        right is decided by comparing it with the landscape's own value (the sign rule).
+        """
+        if isinstance(data, str) and not _RATIONAL.match(data):
             expr = self.parse(data, name)
             if expr.free_symbols:
                 _fail(f"{name}={data!r} is not a number")
-            return expr
+            return _exact(expr)
         return _rational(data, name)
 
     def parse(self, text, name):
@@ -381,13 +389,16 @@ class _Checker:
             pattern = tuple(_list(entry["pattern"], f"{role}.weights[{i}].pattern"))
             if pattern in weights:
                 _fail(f"{role}.weights lists the piece {list(pattern)} twice")
-            weights[pattern] = _rational(entry["weight"], f"{role}.weights[{i}].weight")
-            if weights[pattern] < 0:
+            weights[pattern] = self.number(entry["weight"], f"{role}.weights[{i}].weight")
+            if _sign(weights[pattern]) < 0:
                 _fail(f"{role}.weights[{i}].weight is negative")
         if set(weights) != set(pieces):
             _fail(f"{role}.weights must cover exactly the adjacent pieces {[list(p) for p in pieces]}")
-        if sum(weights.values()) != 1:
-            _fail(f"{role}.weights must sum to 1, they sum to {sum(weights.values())}")
+        total = flint.fmpq(0)
+        for w in weights.values():
+            total = _plus(total, w)
+        if not _is(total, flint.fmpq(1)):
+            _fail(f"{role}.weights must sum to 1, they sum to {total}")
         gradients = {p: [_exact(g) for g in piece.landscape.gradient(self.pt)] for p, piece in pieces.items()}
         combination = []
         for i in range(self.n):
@@ -575,6 +586,125 @@ class _Checker:
 
 
 # ---------------------------------------------------------------------------------------
+# the sign rule (the one place where symlandscape decides the sign of an exact number)
+#
+# * A rational (``fmpq`` or SymPy Rational): its sign, exactly.
+# * Any other exact real constant, built from rationals with + - * /, integer powers,
+#   square roots, exp, log, tanh and sigmoid (what the landscapes and the safe grammar
+#   produce): it is *zero* only when SymPy's canonical form is 0 or ``sympy.simplify``
+#   reduces it to 0 (exact symbolic means); it is *positive* (*negative*) only when an
+#   outward-rounded interval enclosure (``mpmath.iv``, every operation rounded outwards)
+#   lies strictly above (below) 0.  The enclosure is computed at 64 bits, then at doubled
+#   precision up to ``MAX_SIGN_PRECISION`` bits.
+# * Otherwise the sign is undecided: a CertificateError.  A sign is never read off a float.
+#
+# ``classify`` uses this same rule, so that the search only states what this checker accepts.
+
+#: Highest working precision (bits) of the interval enclosures of the sign rule.
+MAX_SIGN_PRECISION = 4096
+_FIRST_PRECISION = 64
+
+
+def exact_sign(x):
+    """The sign (-1, 0, 1) of an exact real number, by the sign rule above.
+
+    >>> from sympy import E, Rational, exp, log, tanh
+    >>> from symlandscape.activations import sigmoid
+    >>> exact_sign(E - Rational(2718281, 1000000)), exact_sign(log(3) - 1), exact_sign(sigmoid(-2) - Rational(1, 8))
+    (1, 1, -1)
+    >>> exact_sign(tanh(Rational(1, 2)) - 2 * sigmoid(1) + 1), exact_sign(exp(Rational(1, 2)) ** 2 - E)
+    (0, 0)
+    """
+    if isinstance(x, flint.fmpq):
+        return (x > 0) - (x < 0)
+    if isinstance(x, (int, flint.fmpz)):
+        return (x > 0) - (x < 0)
+    if not isinstance(x, sympy.Basic):
+        _fail(f"cannot decide the sign of {x!r}: it is not an exact number")
+    if x.is_Rational:
+        return (x.p > 0) - (x.p < 0)
+    if x.free_symbols or x.has(sympy.Float):
+        _fail(f"cannot decide the sign of {x}: it is not an exact number")
+    precision = _FIRST_PRECISION
+    while precision <= MAX_SIGN_PRECISION:
+        low, high = _enclosure(x, precision)
+        if low is not None and low > 0:
+            return 1
+        if high is not None and high < 0:
+            return -1
+        if precision == _FIRST_PRECISION and _is_zero(x):
+            return 0
+        precision *= 2
+    _fail(f"cannot decide the sign of {x} exactly (its interval enclosure at {MAX_SIGN_PRECISION} bits "
+          "contains 0 and SymPy does not simplify it to 0)")
+
+
+def _is_zero(x):
+    if x == 0 or sympy.expand(x) == 0:
+        return True
+    # tanh and sigmoid written with exp let SymPy cancel them against each other
+    return any(sympy.simplify(form) == 0 for form in dict.fromkeys((x, x.rewrite(sympy.exp))))
+
+
+def _enclosure(x, precision):
+    """``(low, high)``: endpoints (mpmath numbers) of an interval containing ``x``, or ``(None, None)``."""
+    iv = mpmath.iv
+    saved = iv.prec
+    iv.prec = precision
+    try:
+        interval = _interval(x, iv)
+        return mpmath.mpf(interval.a), mpmath.mpf(interval.b)
+    except (ArithmeticError, ValueError, _NoEnclosure):
+        # a logarithm of an interval reaching 0, a division by one containing 0, an
+        # unsupported node: no enclosure at this precision
+        return None, None
+    finally:
+        iv.prec = saved
+
+
+class _NoEnclosure(Exception):
+    pass
+
+
+def _interval(x, iv):
+    """An outward-rounded interval enclosure of the SymPy constant ``x``."""
+    if x.is_Rational:
+        return iv.mpf(int(x.p)) / iv.mpf(int(x.q))
+    if x is sympy.S.Exp1:
+        return iv.e
+    if x.is_Add:
+        total = iv.mpf(0)
+        for arg in x.args:
+            total = total + _interval(arg, iv)
+        return total
+    if x.is_Mul:
+        total = iv.mpf(1)
+        for arg in x.args:
+            total = total * _interval(arg, iv)
+        return total
+    if x.is_Pow:
+        base = _interval(x.base, iv)
+        if x.exp.is_Integer:
+            k = int(x.exp)
+            return base ** k if k >= 0 else iv.mpf(1) / base ** (-k)
+        if x.exp.is_Rational and x.exp.q == 2:
+            root = iv.sqrt(base)
+            return root ** int(x.exp.p) if x.exp.p > 0 else iv.mpf(1) / root ** int(-x.exp.p)
+        raise _NoEnclosure(x)
+    if len(x.args) == 1:
+        z = _interval(x.args[0], iv)
+        if isinstance(x, sympy.exp):
+            return iv.exp(z)
+        if isinstance(x, sympy.log):
+            return iv.log(z)
+        if isinstance(x, sympy.tanh):  # 1 - 2/(exp(2z) + 1): mpmath.iv has no tanh
+            return iv.mpf(1) - iv.mpf(2) / (iv.exp(2 * z) + 1)
+        if isinstance(x, sigmoid):
+            return iv.mpf(1) / (iv.mpf(1) + iv.exp(-z))
+    raise _NoEnclosure(x)
+
+
+# ---------------------------------------------------------------------------------------
 # exact arithmetic helpers: fmpq where possible, SymPy numbers otherwise
 
 
@@ -618,18 +748,7 @@ def _dot(a, b):
 
 
 def _sign(x):
-    """Exact sign of a rational or SymPy number; a CertificateError if SymPy cannot decide."""
-    if isinstance(x, flint.fmpq):
-        return (x > 0) - (x < 0)
-    for form in (x, None):
-        form = sympy.simplify(x) if form is None else form
-        if form.is_zero:
-            return 0
-        if form.is_positive:
-            return 1
-        if form.is_negative:
-            return -1
-    _fail(f"cannot decide the sign of {x} exactly")
+    return exact_sign(x)
 
 
 def _is(x, value):

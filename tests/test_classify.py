@@ -48,8 +48,16 @@ def landscape(name):
         return deep_linear([[1, 0], [0, 1]], [[1, 0], [0, 2]], hidden=[1, 1])
     if name == "exp-neuron":  # Liang et al. 2018: a chain w2 w1 plus a·exp(w x + b), penalty a^2/2
         return exponential_neuron(deep_linear([[1, 2]], [[1, -1]], hidden=[1]), 1)
+    if name == "exp-neuron-hinge":  # LSLS18-elim: four ReLU units (no biases), hinge^3, samples (-1, 1), (1, 1)
+        base = mlp([[-1, 1], [1, 1]], [[1, -1]], hidden=[4], activation="relu", biases=False,
+                   loss=get_loss("hinge", p=3))
+        return exponential_neuron(base, 1)
+    if name == "exp-x":  # exp(x) - x: convex, minimum 1 at x = 0
+        return Landscape.from_expression("exp(x) - x", "x")
     return Landscape.from_expression(name, "x,y")
 
+
+HINGE_THETA0 = (0, -1, 0, -1, 0, -1, 0, -1, 1, 1, 1, 1)
 
 #: (id, landscape name, point, expected kind)
 CASES = [
@@ -84,6 +92,11 @@ CASES = [
     ("linear-zero-saddle", "linear-2-1-2", (0, 0, 0, 0), "strict_saddle"),
     ("linear-zero-block", "linear-2-1-1-2", (0, 0, 0, 0, 0), "degenerate_saddle"),
     ("exp-neuron-saddle", "exp-neuron", (0, 0, 0, 0, 0), "strict_saddle"),
+    # θ0: every ReLU unit dead (W1 rows (0, -1), pre-activations -1), output weights 1; then (a, w_1, w_2, b)
+    ("exp-neuron-hinge-not-critical", "exp-neuron-hinge", HINGE_THETA0 + (0, 1, 0, 0), "not_critical"),
+    ("exp-neuron-hinge-saddle", "exp-neuron-hinge", HINGE_THETA0 + (0, 0, 1, 0), "strict_saddle"),
+    ("exp-x-minimum", "exp-x", (0,), "strict_local_min"),
+    ("exp-x-not-critical", "exp-x", (1,), "not_critical"),
 ]
 IDS = [c[0] for c in CASES]
 
@@ -283,6 +296,127 @@ def test_symbolic_landscape():
     assert v.value == sympy.exp(R(1, 2))
     assert v.to_dict()["value"] == "exp(1/2)"
     assert v.hessian_inertia == {"positive": 2, "negative": 0, "zero": 0}
+
+
+def _number(text, L):
+    """A certificate's number read with the safe grammar (as verify reads it)."""
+    return parse_expression(text, L.variables)
+
+
+def _equal(a, b):
+    return sympy.simplify(a - b) == 0
+
+
+def test_exponential_neuron_on_a_dead_hinge_network_is_not_critical():
+    # every ReLU unit is dead (pre-activations -1), so f = 0 on both samples and the loss is
+    # Σ max(1 - y_i a exp(w_1 x_i + w_2 + b), 0)^3 + a^2/2 near the point: value 1 + 1 = 2.  At
+    # a = 0: ∂L/∂a = -3 Σ y_i exp(w_1 x_i + w_2 + b) = -3 (exp(-1) - exp(1)) with (w_1, w_2, b) = (1, 0, 0);
+    # ∂/∂(w, b) carry a factor a = 0, and ∂/∂θ vanishes on dead units
+    L, point, _, v = case("exp-neuron-hinge-not-critical")
+    e = sympy.E
+    assert v.value == 2
+    stated = [_number(g, L) for g in v.certificate["evidence"]["gradient"]["gradient"]]
+    expected = [0] * 12 + [3 * e - 3 / e, 0, 0, 0]
+    assert all(_equal(a, b) for a, b in zip(stated, expected)) and len(stated) == 16
+    assert "exp" in v.certificate["evidence"]["gradient"]["gradient"][12]
+    assert "∂L/∂a" in v.explanation and v.global_min is False
+
+
+def test_exponential_neuron_saddle_with_an_irrational_hessian():
+    # (a, w_1, w_2, b) = (0, 0, 1, 0): both exponents are w_2 = 1, so ∂L/∂a = -3 (e - e) = 0 exactly,
+    # and the gradient vanishes.  The (a, w_1) block of the Hessian is [[1 + 12 e^2, 6 e], [6 e, 0]]
+    # (∂²/∂a² = Σ 6 y_i² e² + λ, ∂²/∂a∂w_1 = -3 Σ y_i x_i e = 6 e, ∂²/∂w_1² has a factor a): its
+    # determinant -36 e^2 < 0 makes it indefinite
+    L, point, _, v = case("exp-neuron-hinge-saddle")
+    e = sympy.E
+    assert list(L.gradient(point)) == [0] * 16
+    H = L.hessian(point)
+    a, w1 = 12, 13
+    assert _equal(H[a, a], 1 + 12 * e ** 2) and _equal(H[a, w1], 6 * e) and H[w1, w1] == 0
+    assert v.kind == "strict_saddle" and v.hessian_inertia == {"positive": 1, "negative": 1, "zero": 14}
+    diagonal = v.certificate["evidence"]["inertia"]["diagonal"]
+    assert any("exp" in d for d in diagonal)  # the pivots are irrational, stated exactly
+    assert v.global_min is False
+
+
+def test_symbolic_landscape_exp_minus_x():
+    # exp(x) - x: L'(x) = e^x - 1, L''(x) = e^x.  At 0: gradient 0 and Hessian 1 > 0 (rational there),
+    # a strict minimum of value 1; convex, so no lower point exists and no sum of squares applies
+    L, _, _, v = case("exp-x-minimum")
+    assert v.value == 1 and v.hessian_inertia == {"positive": 1, "negative": 0, "zero": 0}
+    assert v.certificate["evidence"]["inertia"]["diagonal"] == ["1"]
+    assert v.global_min is None and "Global minimum: unknown" in v.explanation
+    # at 1: L' = e - 1 ≠ 0, value e - 1; stepping against the gradient to 0 gives 1 < e - 1
+    L, _, _, v = case("exp-x-not-critical")
+    assert _equal(v.value, sympy.E - 1)
+    assert _equal(_number(v.certificate["evidence"]["gradient"]["gradient"][0], L), sympy.E - 1)
+    assert _equal(_number(v.certificate["value"], L), sympy.E - 1)
+    witness = v.certificate["global"]
+    assert v.global_min is False and L.value(witness["point"]) < sympy.E - 1
+
+
+def test_an_undecidable_sign_gives_undetermined(monkeypatch):
+    import importlib
+
+    # e - c with c the first 40 digits of e: 2.718281828459045235360287471352662497757 < e by
+    # about 2.5e-40, so the gradient of exp(x) - c x at 1 is positive but an enclosure of 64 bits
+    # (about 1e-19) cannot see it; with the precision capped there, the sign is undecided
+    c = "2718281828459045235360287471352662497757/10^39"
+    L = Landscape.from_expression(f"exp(x) - {c}*x", "x")
+    kernel = importlib.import_module("symlandscape.verify")
+    assert classify(L, (1,)).kind == "not_critical"
+    monkeypatch.setattr(kernel, "MAX_SIGN_PRECISION", 64)
+    v = classify(L, (1,))
+    assert v.kind == "undetermined" and v.verified and "undecided" in v.explanation
+    assert verify(v.certificate, L)
+
+
+def test_global_search_budget():
+    L = landscape("scp16")
+    # off: only what the local analysis holds; the kink minimum has a per-piece bound, no global one
+    v = classify(L, (1, -3, 1, 0), global_search="off")
+    assert v.kind == "local_min" and v.global_min is None and "global_search='off'" in v.explanation
+    # a zero budget: the search is cut short, and says so
+    v = classify(L, (1, -3, 1, 0), global_search=0)
+    assert v.global_min is None and "cut short" in v.explanation and v.verified
+    # a descent curve in hand needs no search: Lee's saddle stays not global with the search off
+    assert classify(landscape("lee"), (0, 0), global_search="off").global_min is False
+    for bad in ("fast", -1, True, 1.5):
+        with pytest.raises(InvalidArgument, match="global_search"):
+            classify(L, (1, -3, 1, 0), global_search=bad)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_default_budget_finds_the_five_point_witness(seed):
+    # SCP16: the kink point (1, -3, 1, 0) has value 18; the global minimum is 14 (CLAIMS.md)
+    L = landscape("scp16")
+    v = classify(L, (1, -3, 1, 0), seed=seed)
+    assert v.global_min is False and v.certificate["global"]["value"] == "14"
+    assert L.value(v.certificate["global"]["point"]) == 14
+
+
+def test_the_budget_counts_exact_evaluations():
+    # two dead ReLU units at the mean output bias (BLIND-SPOT): every exact value or Taylor
+    # expansion the global search makes is charged, so a budget B adds at most B of them
+    L = mlp([[-1, 1, 3, 4, 5]], [[3, -3, 0, 1, 2]], hidden=[2], loss=get_loss("squared", scale="sum"))
+    point = (0, 0, -1, -1, 1, 1, R(3, 5))
+    calls = {"n": 0}
+    for name in ("_value", "_along"):
+        method = getattr(L, name)
+
+        def counted(*args, method=method):
+            calls["n"] += 1
+            return method(*args)
+
+        setattr(L, name, counted)
+    classify(L, point, global_search="off")
+    local = calls["n"]
+    for budget in (3, 30):
+        calls["n"] = 0
+        v = classify(L, point, global_search=budget)
+        assert v.verified and calls["n"] - local <= budget
+        assert v.global_min is False or "cut short" in v.explanation
+    assert classify(L, point, global_search=3).global_min is None  # 3 evaluations cannot polish 7 coordinates
 
 
 def test_seed_is_reported_and_reproducible():

@@ -18,8 +18,10 @@ import pathlib
 import re
 from fractions import Fraction
 
+import flint
 import mpmath
 import pytest
+import sympy
 
 from symlandscape import CertificateError, Landscape, deep_linear
 from symlandscape.expression import parse_expression
@@ -74,6 +76,22 @@ def same_dead_point(L, original, bad):
     return dead_units(bad["point"]) and L.value(bad["point"]) == L.value(original["point"])
 
 
+def hinge_units_dead(point):
+    """True when the four ReLU units of the hinge network are strictly inactive on both samples.
+
+    Unit j computes relu(W1_j_1 x + W1_j_2) on the samples x = -1 and x = 1 (the second input
+    row is the constant 1).
+    """
+    W1 = [Fraction(str(x)) for x in point[:8]]
+    return all(W1[2 * j] * x + W1[2 * j + 1] < 0 for j in range(4) for x in (-1, 1))
+
+
+def same_dead_hinge_point(L, original, bad):
+    # every unit stays dead: near the point the network's output is a·exp(w_1 x + w_2 + b) alone,
+    # so the loss, its gradient and Hessian do not depend on the output weights W2 there
+    return hinge_units_dead(bad["point"]) and L.value(bad["point"]) == L.value(original["point"])
+
+
 def same_witness_value(L, original, bad):
     # a witness only has to be a point of exactly lower value: a coordinate the loss does not
     # depend on there (e.g. w1 when the product w2 w1 has w2 = 0) can change freely; the
@@ -92,10 +110,12 @@ def same_witness_value(L, original, bad):
 #: certificate still proves a true statement.  The dead-ReLU points: with every unit
 #: inactive the loss near the point is Σ (c - y)^2, which does not depend on w, b, v; so
 #: the same certificate proves the same fact about a tampered point as long as every unit
-#: stays dead.
+#: stays dead.  Likewise the output weights of the dead hinge network with an exponential neuron.
 STILL_TRUE = {
     **{("dead-relu-mean", ("point", i)): same_dead_point for i in range(3)},
     **{("dead-relu-off", ("point", i)): same_dead_point for i in range(3)},
+    **{(case_id, ("point", i)): same_dead_hinge_point for i in range(8, 12)
+       for case_id in ("exp-neuron-hinge-not-critical", "exp-neuron-hinge-saddle")},
 }
 
 
@@ -294,6 +314,56 @@ def test_undetermined_cannot_hide_a_global_minimum():
         verify(cert, L)
 
 
+def test_sign_rule():
+    import importlib
+
+    from sympy import E, Float, Rational, Symbol
+
+    from symlandscape.verify import exact_sign
+
+    # e = 2.718281828459045235360287471352662497757247...: its 39-decimal truncation c is below e by
+    # about 2.5e-40 and c + 10^-39 above it by about 7.5e-40; deciding needs more than 128 bits
+    c = Rational(2718281828459045235360287471352662497757, 10**39)
+    assert exact_sign(E - c) == 1 and exact_sign(E - c - Rational(1, 10**39)) == -1
+    assert exact_sign(flint.fmpq(-3, 2)) == -1 and exact_sign(Rational(0)) == 0
+    # zero is decided by exact symbolic means only
+    assert exact_sign((sympy.exp(Rational(1, 2)) - 1) * (sympy.exp(Rational(1, 2)) + 1) - E + 1) == 0
+    for bad in (0.5, Float(0.5), Symbol("x")):  # never a float, never a non-number
+        with pytest.raises(CertificateError, match="exact number"):
+            exact_sign(bad)
+    kernel = importlib.import_module("symlandscape.verify")
+    original = kernel.MAX_SIGN_PRECISION
+    try:
+        kernel.MAX_SIGN_PRECISION = 64  # the enclosure of E - c at 64 bits contains 0: undecided
+        with pytest.raises(CertificateError, match="cannot decide the sign"):
+            exact_sign(E - c)
+    finally:
+        kernel.MAX_SIGN_PRECISION = original
+
+
+def exp_minus_x_not_critical(**changes):
+    # exp(x) - x at 1: L' = e - 1 ≠ 0, L(1) = e - 1
+    cert = {"type": "classification", "kind": "not_critical", "point": ["1"], "value": "exp(1) - 1",
+            "critical": False, "hessian_inertia": None, "global_min": None,
+            "evidence": {"gradient": {"type": "gradient", "gradient": ["exp(1) - 1"]}}, "global": None}
+    cert.update(changes)
+    return cert
+
+
+def test_hand_written_certificate_with_irrational_numbers():
+    L = Landscape.from_expression("exp(x) - x", "x")
+    assert verify(exp_minus_x_not_critical(), L)
+    # the same number written differently is the same number (an exact symbolic identity)
+    assert verify(exp_minus_x_not_critical(value="(exp(1/2) - 1)*(exp(1/2) + 1)"), L)
+    for change, message in (({"value": "exp(1) - 1 + 10^-40"}, "the certificate states"),
+                            ({"value": "exp(1) - 0.99"}, "the certificate states"),  # decimals are exact
+                            ({"value": "exp(x) - 1"}, "not a number"),
+                            ({"value": "cosh(1)"}, "cannot be read"),
+                            ({"evidence": {"gradient": {"type": "gradient", "gradient": ["0"]}}}, "gradient[0]")):
+        with pytest.raises(CertificateError, match=re.escape(message)):
+            verify(exp_minus_x_not_critical(**change), L)
+
+
 def test_the_checker_imports_no_search_code():
     source = pathlib.Path(__file__).parents[1] / "symlandscape" / "verify.py"
     imported = set()
@@ -302,6 +372,8 @@ def test_the_checker_imports_no_search_code():
             imported.add(node.module)
         elif isinstance(node, ast.Import):
             imported.update(alias.name for alias in node.names)
-    assert imported <= {"__future__", "re", "flint", "sympy", "errors", "landscape", "expression"}
+    # mpmath for the interval enclosures of the sign rule; activations for the sigmoid class
+    assert imported <= {"__future__", "re", "flint", "mpmath", "sympy", "errors", "landscape", "expression",
+                        "activations"}
     assert not imported & {"classify", "verdict", "inertia", "numeric"}
     assert "eval(" not in source.read_text(encoding="utf-8").replace("# never", "")
