@@ -140,6 +140,12 @@ def rational_matrix(data, name="matrix", shape=None):
         matrix = data
     elif isinstance(data, flint.fmpz_mat):
         matrix = flint.fmpq_mat(data)
+    elif isinstance(data, sympy.MatrixBase) and getattr(getattr(data, "_rep", None), "domain", None) == QQ:
+        # a matrix over QQ (as this package builds them): read the domain elements directly
+        rows, cols = data.shape
+        matrix = flint.fmpq_mat(rows, cols, [
+            flint.fmpq(int(QQ.numer(e)), int(QQ.denom(e))) for row in data._rep.to_list() for e in row
+        ]) if rows and cols else flint.fmpq_mat(rows, cols)
     elif isinstance(data, sympy.MatrixBase):
         rows, cols = data.shape
         entries = [rational(data[i, j], f"{name}[{i}][{j}]") for i in range(rows) for j in range(cols)]
