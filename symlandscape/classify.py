@@ -67,6 +67,9 @@ DEFAULT_MAX_ORDER = 12
 _FULL_COMBINATIONS = 6
 # Seeded random directions tried when the systematic ones run out.
 _RANDOM_DIRECTIONS = 48
+# Lines tried on landscapes with exp, log, tanh or sigmoid, whose Taylor expansions are
+# SymPy series (orders of magnitude dearer than polynomial ones).
+_TRANSCENDENTAL_LINES = 16
 # Parabolic curves: at most this many kernel directions d1 get the exact t^4 analysis.
 _PARABOLAS = 40
 # Candidate Gram bases larger than this are not pruned (the search gives up at once).
@@ -797,10 +800,12 @@ class _Search:
     def run(self):
         try:
             return self.analyse()
-        except _Undecided as exc:
-            # a sign the rule cannot decide, in a step without its own fallback: keep only the
-            # facts already decided (criticality), and say what stopped the search
-            self.notes.append(f"The search stopped: {_undecided(exc)}.")
+        except (_Undecided, SymlandscapeError) as exc:
+            # a sign the rule cannot decide, or a quantity the landscape cannot evaluate, in a
+            # step without its own fallback: keep only the facts already decided (criticality)
+            # and say what stopped the search
+            reason = _undecided(exc) if isinstance(exc, _Undecided) else f"{type(exc).__name__}: {exc}"
+            self.notes.append(f"The search stopped: {reason}.")
             self.evidence = {k: v for k, v in self.evidence.items() if k in ("critical", "clarke")}
             self.congruence = None
             return self.verdict("undetermined")
@@ -1207,8 +1212,10 @@ class _Search:
                     found[sign] = self.curve_certificate([_primitive(rows[0])])
         one_sided = self.L.is_piecewise
         parts = self.homogeneous_parts()
+        unresolved = None
+        limit = _TRANSCENDENTAL_LINES if self.transcendental() else None
         for d in self.directions():
-            if wanted <= set(found):
+            if wanted <= set(found) or tried == limit:
                 break
             tried += 1
             if parts is not None:
@@ -1216,23 +1223,36 @@ class _Search:
                 coefficients = [flint.fmpq(0)] + [parts[j](*d) if j in parts else flint.fmpq(0)
                                                   for j in range(1, self.max_order + 1)]
             else:
-                coefficients = [_exact(c) for c in self.L._along([self.pt, tuple(d)], self.max_order)]
+                try:
+                    coefficients = self.series([d], self.max_order)
+                except SymlandscapeError as exc:  # e.g. a kink the landscape cannot resolve along d
+                    unresolved = exc
+                    continue
             k = next((j for j in range(1, len(coefficients)) if _sign(coefficients[j])), None)
             if k is None:
                 continue
             s = _sign(coefficients[k])
             if s in wanted and s not in found:
-                found[s] = self.curve_certificate([d])
+                found[s] = self.curve_certificate([d], leading=k)
             if not one_sided and k % 2 and -s in wanted and -s not in found:
-                found[-s] = self.curve_certificate([[-x for x in d]])
+                found[-s] = self.curve_certificate([[-x for x in d]], leading=k)
         self.notes.append(f"Lines tried: {tried} direction{'' if tried == 1 else 's'} up to Taylor order {self.max_order}"
-                          + (" (one-sided, t -> 0+)" if one_sided else "") + ".")
+                          + (" (one-sided, t -> 0+)" if one_sided else "")
+                          + (f", at most {limit} on a landscape with exp, log, tanh or sigmoid" if limit else "") + "."
+                          + (f" The landscape could not expand along some of them ({unresolved})." if unresolved else ""))
         if not wanted <= set(found) and self.congruence is not None and isinstance(self.hessian, flint.fmpq_mat):
             for sign in wanted - set(found):
                 curve = self.parabola(sign)
                 if curve is not None:
                     found[sign] = curve
         return found
+
+    def transcendental(self):
+        """True for a landscape with exp, log, tanh or sigmoid (its line search is limited)."""
+        if not hasattr(self, "_transcendental"):
+            self._transcendental = not isinstance(self.L, DeepLinearLandscape) and bool(
+                self.L.expression.has(*_GRAMMAR_FUNCTIONS))
+        return self._transcendental
 
     def homogeneous_parts(self):
         """Degree -> homogeneous part of L(θ0 + h) - L0, for small smooth polynomial landscapes, else None.
@@ -1257,14 +1277,34 @@ class _Search:
         self._parts = {j: ctx.from_dict(terms) for j, terms in parts.items()}
         return self._parts
 
-    def curve_certificate(self, curve, order=None):
-        """The ``curve`` certificate: coefficients up to twice the leading order (each one is checked)."""
+    def series(self, curve, order):
+        """Coefficients c_0.. of L(θ0 + Σ_k t^k curve[k-1]) up to ``order``, or fewer: up to the first nonzero one.
+
+        For landscapes expanded by SymPy series (exp, log, tanh, sigmoid) the cost grows fast
+        with the order, so orders 4 and 8 are tried first; the first nonzero coefficient and
+        its sign are the same either way.
+        """
+        curve = [self.pt, *map(tuple, curve)]
+        symbolic = not self.L.is_piecewise and not self.L.rational_valued
+        for step in ((4, 8) if symbolic else ()) + (order,):
+            coefficients = [_exact(c) for c in self.L._along(curve, min(step, order))]
+            if step >= order or any(_sign(c) for c in coefficients[1:]):
+                return coefficients
+        return coefficients  # pragma: no cover - the loop always returns at step == order
+
+    def curve_certificate(self, curve, order=None, *, leading=None):
+        """The ``curve`` certificate: coefficients up to twice the leading order (each one is checked).
+
+        ``leading``, when the caller already knows it, is the first nonzero Taylor order.
+        """
         curve = [list(map(flint.fmpq, d)) for d in curve]
         order = max(self.max_order, order or 0)
-        coefficients = [_exact(c) for c in self.L._along([self.pt, *map(tuple, curve)], order)]
+        if leading is not None:
+            order = min(2 * leading, MAX_ORDER)
+        coefficients = self.series(curve, order)
         k = next(j for j in range(1, len(coefficients)) if _sign(coefficients[j]))
         top = min(2 * k, MAX_ORDER)
-        if top > order:
+        if len(coefficients) <= top:
             coefficients = [_exact(c) for c in self.L._along([self.pt, *map(tuple, curve)], top)]
         return {"type": "curve", "curve": [[_text(x) for x in d] for d in curve], "order": k,
                 "coefficients": [_text(c) for c in coefficients[:top + 1]]}
@@ -1397,7 +1437,7 @@ class _Search:
             if not any(_sign(c) for c in coefficients[1:4]) and _sign(coefficients[4]) == sign:
                 self.notes.append(f"Parabolic curves θ0 + t d1 + t² d2 tried for {tried} kernel directions d1; "
                                   f"one gives a {'descent' if sign < 0 else 'ascent'} at order 4.")
-                return self.curve_certificate([d1, d2], 4)
+                return self.curve_certificate([d1, d2], leading=4)
         self.notes.append(f"Parabolic curves θ0 + t d1 + t² d2 (t⁴ coefficient optimised exactly over d2) "
                           f"tried for {tried} kernel directions d1: no {'descent' if sign < 0 else 'ascent'}.")
         return None

@@ -133,8 +133,9 @@ class PiecewiseLandscape(Landscape):
             units, key=lambda u: (len(u.atoms(*classes)), order.get(u, len(order)), sympy.default_sort_key(u))
         ))
         self._pieces = {}
-        first, _ = self.piece_expression(tuple(0 for _ in self._units))
-        self.rational_valued = compile_smooth(first, variables).rational_valued
+        # every piece is a polynomial iff the expression is one once each unit is read as a
+        # new variable and each unit's arguments are polynomials (branches are polynomial)
+        self.rational_valued = _piecewise_polynomial(expression)
 
     @property
     def expression(self):
@@ -282,6 +283,16 @@ class PiecewiseLandscape(Landscape):
             raise InvalidArgument(f"cannot decide the sign of {g} along the curve up to order 16")
 
         return self._active_patterns(decide)[0]
+
+
+def _piecewise_polynomial(node):
+    if node.is_Symbol or node.is_Rational:
+        return True
+    if node.is_Add or node.is_Mul or node.func in NONSMOOTH:
+        return all(_piecewise_polynomial(a) for a in node.args)
+    if node.is_Pow:
+        return node.exp.is_Integer and node.exp >= 0 and _piecewise_polynomial(node.base)
+    return False
 
 
 def _resolve_args(unit, choice):
