@@ -13,6 +13,7 @@ time.perf_counter, for
 
 from __future__ import annotations
 
+import importlib
 import argparse
 import os
 import statistics
@@ -27,7 +28,7 @@ try:
 except ImportError:  # running from a checkout without installing
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from symlandscape import inertia as inertia_module  # noqa: E402
+inertia_module = importlib.import_module("symlandscape.inertia")  # the package exports the function
 from symlandscape.inertia import congruence_diagonalization, inertia  # noqa: E402
 
 
