@@ -152,26 +152,8 @@ class PiecewiseLandscape(Landscape):
     # -- patterns and pieces -------------------------------------------------------
     def piece_expression(self, pattern):
         """The smooth expression and region constraints for a pattern (branch indices)."""
-        choice = dict(zip(self._units, pattern))
-        memo = {}
         regions = {}
-
-        def rebuild(node):
-            if node in memo:
-                return memo[node]
-            if not node.args or not node.has(*NONSMOOTH):
-                return node
-            args = [rebuild(a) for a in node.args]
-            if node in choice:
-                label, region, replacement = branches(node.func, args)[choice[node]]
-                regions[node] = region
-                result = replacement
-            else:
-                result = node.func(*args)
-            memo[node] = result
-            return result
-
-        expression = rebuild(self._expression)
+        expression = _resolve(self._expression, dict(zip(self._units, pattern)), {}, regions)
         return expression, tuple(g for unit in self._units for g in regions.get(unit, ()))
 
     def _piece(self, pattern):
@@ -190,7 +172,8 @@ class PiecewiseLandscape(Landscape):
                 results.append(tuple(prefix))
                 return
             unit = self._units[i]
-            resolved = _resolve_args(unit, dict(zip(self._units, prefix)))
+            choice, memo = dict(zip(self._units, prefix)), {}
+            resolved = [_resolve(a, choice, memo) for a in unit.args]
             for b, (label, region, replacement) in enumerate(branches(unit.func, resolved)):
                 if all(decide(g) >= 0 for g in region):
                     extend(i + 1, prefix + [b])
@@ -201,28 +184,30 @@ class PiecewiseLandscape(Landscape):
     def activation_pattern(self, point):
         pt = self.coerce_point(point)
         subs = self._subs(pt)
-        patterns = self._active_patterns(lambda g: _exact_sign(g.xreplace(subs)))
+        patterns = self._patterns_at(pt)
+        # argument values are the same under every active pattern: read them under the first
+        choice, memo = dict(zip(self._units, patterns[0])), {}
         states = []
         for i, unit in enumerate(self._units):
             active = sorted({p[i] for p in patterns})
-            prefix = dict(zip(self._units, patterns[0]))
-            args = tuple(a.xreplace(subs) for a in _resolve_args(unit, prefix))
+            args = tuple(_resolve(a, choice, memo).xreplace(subs) for a in unit.args)
             labels = tuple(branches(unit.func, unit.args)[b][0] for b in active)
             states.append(UnitState(unit, self.describe(unit), args, labels))
         return ActivationPattern(tuple(states))
 
     def pieces(self, point):
-        pt = self.coerce_point(point)
-        subs = self._subs(pt)
-        return tuple(self._piece(p) for p in self._active_patterns(lambda g: _exact_sign(g.xreplace(subs))))
+        return tuple(self._pieces_at(self.coerce_point(point)))
 
     # -- the engine interface --------------------------------------------------------
     def _subs(self, pt):
         return dict(zip(self._variables, (to_sympy(v) for v in pt)))
 
-    def _pieces_at(self, pt):
+    def _patterns_at(self, pt):
         subs = self._subs(pt)
-        return [self._piece(p) for p in self._active_patterns(lambda g: _exact_sign(g.xreplace(subs)))]
+        return self._active_patterns(lambda g: _exact_sign(g.xreplace(subs)))
+
+    def _pieces_at(self, pt):
+        return [self._piece(p) for p in self._patterns_at(pt)]
 
     def _value(self, pt):
         return self._pieces_at(pt)[0].landscape._value(pt)
@@ -295,17 +280,26 @@ def _piecewise_polynomial(node):
     return False
 
 
-def _resolve_args(unit, choice):
-    """The arguments of ``unit`` with inner units replaced by their chosen branches."""
-    def rebuild(node):
-        if not node.args or not node.has(*NONSMOOTH):
-            return node
-        args = [rebuild(a) for a in node.args]
-        if node in choice:
-            return branches(node.func, args)[choice[node]][2]
-        return node.func(*args)
+def _resolve(node, choice, memo, regions=None):
+    """``node`` with every unit in ``choice`` replaced by its chosen branch, inner units first.
 
-    return tuple(rebuild(a) for a in unit.args)
+    ``memo`` caches rebuilt subexpressions; ``regions``, if given, receives each replaced
+    unit's region constraints.
+    """
+    if node in memo:
+        return memo[node]
+    if not node.args or not node.has(*NONSMOOTH):
+        return node
+    args = [_resolve(a, choice, memo, regions) for a in node.args]
+    if node in choice:
+        label, region, replacement = branches(node.func, args)[choice[node]]
+        if regions is not None:
+            regions[node] = region
+        result = replacement
+    else:
+        result = node.func(*args)
+    memo[node] = result
+    return result
 
 
 def _same(a, b):
