@@ -44,6 +44,7 @@ import flint
 import sympy
 
 from symlandscape.claims import CheckLog, Claim, Instance, Source, certified_verdict, register
+from symlandscape.exact import solve_linear
 from symlandscape.losses import get_loss
 from symlandscape.network import mlp
 from symlandscape.numeric import multistart_descent, numeric_check as confirm
@@ -64,22 +65,8 @@ def _lstsq(rows, targets):
     N = A.transpose() * A
     rhs = A.transpose() * t
     n = N.nrows()
-    # solve the (possibly singular) normal equations by exact reduced row echelon form
-    augmented = flint.fmpq_mat(n, n + 1, [e for i in range(n) for e in [N[i, j] for j in range(n)] + [rhs[i, 0]]])
-    R, rank = augmented.rref()
-    pivots, solution = [], [flint.fmpq(0)] * n
-    for i in range(rank):
-        j = next(j for j in range(n + 1) if R[i, j] != 0)
-        pivots.append(j)
-        solution[j] = R[i, n]
-    free = [j for j in range(n) if j not in pivots]
-    null = []
-    for f in free:
-        v = [flint.fmpq(0)] * n
-        v[f] = flint.fmpq(1)
-        for i, j in enumerate(pivots):
-            v[j] = -R[i, f]
-        null.append(v)
+    # the normal equations are always consistent; solve them exactly, singular or not
+    solution, null = solve_linear(N, [rhs[i, 0] for i in range(n)])
     z = flint.fmpq_mat(n, 1, solution)
     r = A * z - t
     return solution, sum((e * e for e in r.entries()), flint.fmpq(0)), null

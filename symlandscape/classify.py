@@ -52,7 +52,7 @@ import sympy
 from .activations import sigmoid
 from .deep_linear import DeepLinearLandscape
 from .errors import CertificateError, InvalidArgument, KinkError, SymlandscapeError
-from .exact import format_rational
+from .exact import format_rational, solve_linear
 from .landscape import MAX_ORDER, Landscape
 from .polynomial import NotPolynomial, to_mpoly
 from .expression import parse_expression
@@ -576,30 +576,11 @@ def _affine_solution(rows, rhs, unknowns):
     """Exact particular solution and nullspace basis of ``rows · g = rhs`` (rows sparse dicts), or None."""
     if not rows:
         return [flint.fmpq(0)] * unknowns, [[flint.fmpq(int(i == j)) for j in range(unknowns)] for i in range(unknowns)]
-    A = flint.fmpq_mat(len(rows), unknowns + 1)
-    for r, (row, value) in enumerate(zip(rows, rhs)):
+    A = flint.fmpq_mat(len(rows), unknowns)
+    for r, row in enumerate(rows):
         for c, x in row.items():
             A[r, c] = x
-        A[r, unknowns] = value
-    reduced, rank = A.rref()
-    pivots = []
-    for r in range(rank):
-        c = next(c for c in range(unknowns + 1) if reduced[r, c] != 0)
-        if c == unknowns:
-            return None  # inconsistent: no Gram matrix satisfies the constraints
-        pivots.append(c)
-    free = [c for c in range(unknowns) if c not in set(pivots)]
-    particular = [flint.fmpq(0)] * unknowns
-    for r, c in enumerate(pivots):
-        particular[c] = reduced[r, unknowns]
-    null = []
-    for f in free:
-        v = [flint.fmpq(0)] * unknowns
-        v[f] = flint.fmpq(1)
-        for r, c in enumerate(pivots):
-            v[c] = -reduced[r, f]
-        null.append(v)
-    return particular, null
+    return solve_linear(A, list(rhs))  # None: inconsistent, no Gram matrix satisfies the constraints
 
 
 def _max_min_eigenvalue(G0, E, Q, target, iterations=60):

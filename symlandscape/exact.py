@@ -28,6 +28,7 @@ __all__ = [
     "to_sympy",
     "to_sympy_matrix",
     "format_rational",
+    "solve_linear",
 ]
 
 _INTEGER_OR_FRACTION = re.compile(r"^\s*([+-]?\d+)\s*(?:/\s*(\d+))?\s*$")
@@ -205,3 +206,41 @@ def format_rational(value):
     """Exact string form of a rational: ``"-3/2"``, ``"4"``."""
     value = rational(value) if not isinstance(value, flint.fmpq) else value
     return str(value.p) if value.q == 1 else f"{value.p}/{value.q}"
+
+
+def solve_linear(A, b):
+    """All solutions of ``A z = b`` exactly: ``(particular, null_basis)``, or None if inconsistent.
+
+    ``A`` is an ``fmpq_mat`` (m × n), ``b`` a list of m rationals; the solutions are
+    ``particular + span(null_basis)``, read off the reduced row echelon form.
+
+    >>> z, null = solve_linear(flint.fmpq_mat(1, 2, [1, 1]), [2])
+    >>> z, null
+    ([2, 0], [[-1, 1]])
+    >>> solve_linear(flint.fmpq_mat(2, 1, [1, 1]), [0, 1]) is None
+    True
+    """
+    m, n = A.nrows(), A.ncols()
+    augmented = flint.fmpq_mat(m, n + 1)
+    for i in range(m):
+        for j in range(n):
+            augmented[i, j] = A[i, j]
+        augmented[i, n] = b[i]
+    reduced, rank = augmented.rref()
+    pivots = []
+    for i in range(rank):
+        j = next(j for j in range(n + 1) if reduced[i, j] != 0)
+        if j == n:
+            return None
+        pivots.append(j)
+    particular = [flint.fmpq(0)] * n
+    for i, j in enumerate(pivots):
+        particular[j] = reduced[i, n]
+    null = []
+    for f in sorted(set(range(n)) - set(pivots)):
+        v = [flint.fmpq(0)] * n
+        v[f] = flint.fmpq(1)
+        for i, j in enumerate(pivots):
+            v[j] = -reduced[i, f]
+        null.append(v)
+    return particular, null
