@@ -229,23 +229,33 @@ class _BadInput(Exception):
     pass
 
 
+def _emit(text):
+    """Print the result; a reader that stops early (``| head``) is not an error of ours."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # the Python documentation's recipe: send the rest to devnull so that the
+        # interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv=None):
     """Run the command line; return the exit code."""
     parser = _build_parser()
     args = parser.parse_args(_join_point_values(sys.argv[1:] if argv is None else list(argv)))
     try:
         if args.command == "derive":
-            print(_render_derive(_derive(args), args.format))
+            _emit(_render_derive(_derive(args), args.format))
             return 0
         if args.command == "classify":
-            print(_classify(args))
+            _emit(_classify(args))
             return 0
         if args.command == "verify":
-            print(_verify(args))
+            _emit(_verify(args))
             return 0
         if args.command == "check":
             text, passed = _check(args)
-            print(text)
+            _emit(text)
             return 0 if passed else 1
     except _BadInput as exc:
         print(f"symlandscape: error: {exc}", file=sys.stderr)

@@ -92,3 +92,15 @@ def test_console_entry_point_runs():
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0 and "value:     1/9" in result.stdout
+
+
+def test_a_reader_that_closes_the_pipe_early_is_not_an_error():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "symlandscape", "derive", "--loss", "x^2", "--vars", "x", "--at", "1/3"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # like `| head` having exited before the first line
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert b"internal error" not in err
+
