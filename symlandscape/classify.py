@@ -51,11 +51,12 @@ import sympy
 
 from .activations import sigmoid
 from .deep_linear import DeepLinearLandscape
-from .errors import CertificateError, InvalidArgument, KinkError, SymlandscapeError
+from .errors import CertificateError, EvaluationError, InvalidArgument, KinkError, SymlandscapeError
 from .exact import format_rational, solve_linear
 from .landscape import MAX_ORDER, Landscape
 from .polynomial import NotPolynomial, to_mpoly
 from .expression import parse_expression
+from .convex import min_norm_point
 from .verdict import Verdict, number_text
 from .verify import MAX_SIGN_PRECISION, exact_sign, verify
 
@@ -144,11 +145,30 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
     verdict = _Search(landscape, pt, seed, max_order, budget).run()
     try:
         verify(verdict.certificate, landscape)
-    except CertificateError as exc:  # pragma: no cover - a bug, never an answer
-        raise RuntimeError(
-            f"internal error: classify built a certificate that verify rejects ({exc}); please report it"
-        ) from exc
+    except CertificateError as exc:
+        if not str(exc).startswith("not verified:"):  # pragma: no cover - a bug, never an answer
+            raise RuntimeError(
+                f"internal error: classify built a certificate that verify rejects ({exc}); please report it"
+            ) from exc
+        # the checker's own evaluation cannot establish a fact the search relied on (a Taylor
+        # expansion it cannot form, a budget): claim nothing
+        verdict = _unverifiable(verdict, str(exc)[len("not verified:"):].strip())
+        try:
+            verify(verdict.certificate, landscape)
+        except CertificateError as again:
+            raise EvaluationError(f"the checker cannot evaluate the loss at this point: {again}") from None
     return replace(verdict, verified=True)
+
+
+def _unverifiable(verdict, reason):
+    """An ``undetermined`` verdict that states nothing, for a search result the checker cannot check."""
+    certificate = {"type": "classification", "kind": "undetermined", "point": list(verdict.certificate["point"]),
+                   "value": verdict.certificate["value"], "critical": False, "hessian_inertia": None,
+                   "global_min": None, "evidence": {}, "global": None}
+    explanation = (f"Undetermined: the search proposed {verdict.kind}, but the independent checker cannot "
+                   f"establish the facts it relies on ({reason}); nothing is claimed.")
+    return replace(verdict, kind="undetermined", critical=False, hessian_inertia=None, global_min=None,
+                   certificate=certificate, explanation=explanation)
 
 
 # ---------------------------------------------------------------------------------------
@@ -205,7 +225,7 @@ def _sign(x):
         return (x > 0) - (x < 0)
     try:
         return exact_sign(x)
-    except CertificateError:
+    except SymlandscapeError:
         raise _Undecided(x) from None
 
 
@@ -887,14 +907,13 @@ class _Search:
         pieces = self.L.pieces(self.pt)
         self.pieces = pieces
         gradients = [[_exact(g) for g in p.landscape._gradient(self.pt)] for p in pieces]
-        found = _min_norm_point(gradients)
-        names = "; ".join(", ".join(p.pattern) for p in pieces)
-        if found is None:
-            self.notes.append(f"Criticality at the kink is undecided: {len(pieces)} adjacent pieces are too "
-                              "many for the exact convex-hull test.")
+        try:
+            weights, p = min_norm_point(gradients)
+        except SymlandscapeError as exc:
+            self.notes.append(f"Criticality at the kink is undecided: {exc}.")
             return self.verdict("undetermined")
-        weights, p = found
-        entries = [{"pattern": list(piece.pattern), "weight": _text(w)} for piece, w in zip(pieces, weights)]
+        names = "; ".join(", ".join(p.pattern) for p in pieces)
+        entries = [{"pattern": list(piece.branches), "weight": _text(w)} for piece, w in zip(pieces, weights)]
         kinks = ", ".join(u.description for u in self.L.kinks(self.pt))
         if all(_sign(c) == 0 for c in p):
             self.evidence["clarke"] = {"type": "clarke", "weights": entries}
@@ -1049,7 +1068,7 @@ class _Search:
                 self.notes.append(f"No {'lower' if sense == 'lower' else 'upper'} sum of squares was found "
                                   f"on the piece {', '.join(piece.pattern)}.")
                 return None
-            blocks.append({"type": "sos", "region": {"pattern": list(piece.pattern)}, "sense": sense,
+            blocks.append({"type": "sos", "region": {"pattern": list(piece.branches)}, "sense": sense,
                            "terms": terms})
         return {"type": "pieces", "pieces": blocks}
 
@@ -1599,7 +1618,19 @@ class _Search:
         if kind == "undetermined":
             # keep only evidence that does not decide the kind (verify insists on it)
             self.evidence = {k: v for k, v in self.evidence.items()
-                             if k in ("critical", "clarke", "inertia", "descent", "ascent")}
+                             if k in ("critical", "clarke", "inertia", "descent", "ascent", "pieces")}
+        if self.L.is_piecewise and "pieces" not in self.evidence:
+            try:
+                proof = self.L.pieces_certificate(self.pt)
+            except SymlandscapeError as exc:
+                # the adjacent pieces are undecided: nothing that depends on them can be stated
+                self.notes.append(f"The adjacent pieces are undecided: {exc}.")
+                kind, self.evidence, self.congruence, self.critical = "undetermined", {}, None, False
+                if data is not None and data.get("type") != "witness":
+                    global_min, data = None, None
+                proof = None
+            if proof is not None:
+                self.evidence["pieces"] = proof
         inertia = self.congruence.counts if self.congruence is not None and "inertia" in self.evidence else None
         if inertia is None:
             self.evidence.pop("inertia", None)
@@ -1705,44 +1736,4 @@ def _nonnegative_combination(vectors, target):
             for k, x in zip(support, solution):
                 weights[k] = flint.fmpq(int(x.p), int(x.q))
             return weights
-    return None
-
-
-def _min_norm_point(gradients, max_pieces=12):
-    """``(weights, p)``: p the point of conv(gradients) nearest 0, exactly, or None.
-
-    Enumerates supports T by size: the projection of 0 onto the affine hull of T (a
-    small linear system) is the answer when its weights are >= 0 and every gradient g
-    satisfies g·p >= p·p (the optimality condition of the projection onto the hull).
-    """
-    m = len(gradients)
-    if m > max_pieces:
-        return None
-    G = [[sympy.S.Zero] * m for _ in range(m)]
-    vectors = [[_sympy(x) for x in g] for g in gradients]
-    for i in range(m):
-        for j in range(i, m):
-            G[i][j] = G[j][i] = sum((a * b for a, b in zip(vectors[i], vectors[j])), sympy.S.Zero)
-    for size in range(1, m + 1):
-        for support in itertools.combinations(range(m), size):
-            system = sympy.Matrix([[G[i][j] for j in support] + [1] for i in support] + [[1] * size + [0]])
-            rhs = sympy.Matrix([0] * size + [1])
-            try:
-                solution = system.LUsolve(rhs)
-            except (ValueError, ZeroDivisionError, sympy.matrices.exceptions.NonInvertibleMatrixError):
-                continue
-            if any(not x.is_finite for x in solution):
-                continue
-            weights = [sympy.S.Zero] * m
-            for i, w in zip(support, solution[:size]):
-                weights[i] = _simplify(w)
-            try:
-                if any(_sign(_exact(w)) < 0 for w in weights):
-                    continue
-                p = [sum((weights[i] * vectors[i][k] for i in range(m)), sympy.S.Zero) for k in range(len(vectors[0]))]
-                pp = sum((x * x for x in p), sympy.S.Zero)
-                if all(_sign(_exact(sum((a * b for a, b in zip(g, p)), sympy.S.Zero) - pp)) >= 0 for g in vectors):
-                    return [_exact(w) for w in weights], [_exact(x) for x in p]
-            except _Undecided:
-                continue
     return None

@@ -10,9 +10,11 @@ __all__ = [
     "NotExactError",
     "ParseError",
     "ShapeError",
+    "DomainError",
     "KinkError",
     "NotCriticalError",
     "CertificateError",
+    "EvaluationError",
 ]
 
 
@@ -36,6 +38,11 @@ class ShapeError(InvalidArgument):
     """Matrices, points or directions have incompatible shapes or lengths."""
 
 
+class DomainError(InvalidArgument):
+    """A point lies outside the domain of the loss (a zero divisor, the logarithm of a
+    nonpositive number, an even root of a negative number)."""
+
+
 class KinkError(SymlandscapeError):
     """A derivative was asked for at a point where a piecewise landscape has a kink."""
 
@@ -46,3 +53,8 @@ class NotCriticalError(SymlandscapeError):
 
 class CertificateError(SymlandscapeError):
     """A certificate is malformed or does not verify."""
+
+
+class EvaluationError(SymlandscapeError):
+    """An exact evaluation cannot be carried out: a pole, a fractional power of a vanishing
+    base, a sign that the exact sign rule cannot decide, an unsupported operation."""

@@ -22,10 +22,12 @@ import flint
 import sympy
 from sympy.core.function import AppliedUndef
 
+from . import budget
 from .activations import sigmoid
-from .errors import InvalidArgument, NotExactError
-from .exact import rational_vector, to_sympy, to_sympy_matrix
-from .polynomial import NotPolynomial, curve_polynomials, polynomial_context, to_mpoly, univariate_coefficients
+from .errors import DomainError, InvalidArgument, NotExactError
+from .exact import evaluate_at, rational_vector, to_sympy, to_sympy_matrix
+from .polynomial import (NotPolynomial, curve_polynomials, polynomial_context, series_along, to_mpoly,
+                         univariate_coefficients)
 
 __all__ = ["Landscape", "PolynomialLandscape", "SymbolicLandscape", "Piece", "MAX_ORDER"]
 
@@ -44,6 +46,10 @@ class Piece:
     pattern: tuple
     landscape: "Landscape"
     constraints: tuple = ()
+    #: At a kink: the branch of each kink unit, in the order of :mod:`symlandscape.regions`.
+    branches: tuple = ()
+    #: At a kink: an interior curve ``[d_1, ...]`` of the region (it has interior near the point).
+    interior: tuple = ()
 
     def contains(self, point):
         """True if ``point`` lies in this piece's closed region (exact test)."""
@@ -80,6 +86,12 @@ class Landscape:
     is_piecewise = False
     #: The network that defined this landscape, if any (see :func:`symlandscape.mlp`).
     model = None
+    #: Where the loss is defined: ``(expression, relation)`` pairs, relation one of
+    #: ``"nonzero"``, ``"positive"``, ``"nonnegative"`` (from :meth:`from_expression`;
+    #: empty for losses defined everywhere).  Every public evaluation checks its point.
+    domain = ()
+    _domain_where = ()  # for each condition of the domain: the operation that needs it
+    _domain_checked = None  # the last point found inside the domain
 
     def __init__(self, variables):
         self._variables = tuple(variables)
@@ -90,21 +102,36 @@ class Landscape:
         """Landscape of a SymPy expression or a string in the safe expression grammar.
 
         ``variables`` (names, Symbols, or a comma-separated string) fixes the order of
-        the parameters in a point.
+        the parameters in a point.  The conditions under which what was written is defined
+        become :attr:`domain`.
+
+        >>> L = Landscape.from_expression("relu(x)/x + log(y)", "x,y")
+        >>> L.domain
+        ((y, 'positive'), (x, 'nonzero'))
+        >>> L.value([0, 1])
+        Traceback (most recent call last):
+        ...
+        symlandscape.errors.DomainError: the point is outside the domain of the loss: the division by x at column 8 needs x != 0, and x = 0 there
         """
-        from .expression import parse_expression, parse_variables
+        from .expression import domain_of, parse_variables, parse_with_domain
 
         symbols = _variables_for(expr, variables, parse_variables)
         if isinstance(expr, str):
-            expr = parse_expression(expr, symbols)
+            expr, domain = parse_with_domain(expr, symbols)
         elif not isinstance(expr, sympy.Basic):
             if isinstance(expr, (int,)) and not isinstance(expr, bool):
-                expr = sympy.Integer(expr)
+                expr, domain = sympy.Integer(expr), ()
             else:
                 raise InvalidArgument(
-                    f"expr={expr!r} has type {type(expr).__name__}; expected a SymPy expression or a string"
+                    f"expr={_short(repr(expr))} has type {type(expr).__name__}; expected a SymPy expression or a string"
                 )
-        return compile_landscape(_checked_expression(expr, symbols), symbols)
+        else:
+            domain = domain_of(expr)
+        landscape = compile_landscape(_checked_expression(expr, symbols), symbols)
+        if domain:
+            landscape.domain = tuple((e, relation) for e, relation, _ in domain)
+            landscape._domain_where = tuple(where for _, _, where in domain)
+        return landscape
 
     # -- the public API -----------------------------------------------------------
     @property
@@ -118,8 +145,24 @@ class Landscape:
         raise NotImplementedError
 
     def coerce_point(self, point, name="point"):
-        """``point`` as a tuple of exact ``fmpq`` of the right length."""
-        return rational_vector(point, len(self._variables), name)
+        """``point`` as a tuple of exact ``fmpq`` of the right length, inside :attr:`domain`."""
+        pt = rational_vector(point, len(self._variables), name)
+        if self.domain and pt != self._domain_checked:
+            self._check_domain(pt)
+            self._domain_checked = pt
+        return pt
+
+    def _check_domain(self, pt):
+        """Raise DomainError naming the first condition of :attr:`domain` that fails at ``pt`` (exactly)."""
+        values = dict(zip(self._variables, (to_sympy(v) for v in pt)))
+        wheres = self._domain_where or ("the loss",) * len(self.domain)
+        for (expr, relation), where in zip(self.domain, wheres):
+            value = evaluate_at(expr, values)
+            stated = f"{where} needs {_short(expr)} {_RELATION_TEXT[relation]} 0"
+            sign = _domain_sign(value, stated)
+            if not (sign != 0 if relation == "nonzero" else sign > 0 if relation == "positive" else sign >= 0):
+                raise DomainError(f"the point is outside the domain of the loss: {stated}, and {_short(expr)} = "
+                                  f"{_short(value)} there")
 
     def value(self, point):
         """Exact ``L(point)``."""
@@ -177,7 +220,9 @@ class Landscape:
         curve = list(curve)
         if not curve:
             raise InvalidArgument("curve=[] is empty; give at least the base point")
-        return [self.coerce_point(v, "point" if k == 0 else f"curve[{k}]") for k, v in enumerate(curve)]
+        budget.check("max_terms", len(curve), "the curve")
+        return [self.coerce_point(v) if k == 0 else rational_vector(v, len(self._variables), f"curve[{k}]")
+                for k, v in enumerate(curve)]
 
     # piecewise interface; smooth landscapes have one piece everywhere
     def activation_pattern(self, point):
@@ -297,12 +342,17 @@ class SymbolicLandscape(Landscape):
             self._first = [self._expression.diff(v) for v in self._variables]
         return self._first
 
+    # values are substituted within the budget (2**x at x = 10**9 is refused, not computed)
+    # and must be finite reals: zoo or I means the point is outside the domain
+    def _at(self, expr, subs, what):
+        return _finite_real(evaluate_at(expr, subs), what)
+
     def _value(self, pt):
-        return self._expression.xreplace(self._subs(pt))
+        return self._at(self._expression, self._subs(pt), "the value")
 
     def _gradient(self, pt):
         subs = self._subs(pt)
-        return [d.xreplace(subs) for d in self._derivatives()]
+        return [self._at(d, subs, "the gradient") for d in self._derivatives()]
 
     def _hessian(self, pt):
         subs = self._subs(pt)
@@ -313,19 +363,17 @@ class SymbolicLandscape(Landscape):
             for j in range(i, n):
                 if (i, j) not in self._second:
                     self._second[(i, j)] = first[i].diff(self._variables[j])
-                matrix[i, j] = matrix[j, i] = self._second[(i, j)].xreplace(subs)
+                matrix[i, j] = matrix[j, i] = self._at(self._second[(i, j)], subs, "the Hessian")
         return matrix
 
+    # Taylor coefficients by truncated power series (polynomial.series_along): exact,
+    # unsimplified, bounded by the budget; never sympy.series or sympy.simplify
     def _along(self, curve, order):
-        t = sympy.Dummy("t")
-        path = {
-            v: sum((to_sympy(vec[i]) * t**k for k, vec in enumerate(curve)), sympy.S.Zero)
-            for i, v in enumerate(self._variables)
-        }
-        # SymPy expands sigmoid's series very slowly (30 s at order 12); its exp form is fast
-        along = self._expression.rewrite(sigmoid, sympy.exp).xreplace(path)
-        series = sympy.series(along, t, 0, order + 1).removeO()
-        return [sympy.simplify(series.coeff(t, k)) for k in range(order + 1)]
+        return series_along(self._expression, self._variables, curve, order)
+
+    def _taylor_polynomial(self, pt, order, increments):
+        curve = [pt, [("symbol", i) for i in range(len(increments))]]
+        return sympy.Add(*series_along(self._expression, self._variables, curve, order, increments))
 
 
 def compile_landscape(expr, symbols, *, model=None, labels=None):
@@ -380,9 +428,40 @@ def _checked_expression(expr, symbols):
 
 
 def _checked_order(order):
-    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= MAX_ORDER:
-        raise InvalidArgument(f"order={order!r} must be an integer from 0 to {MAX_ORDER}")
+    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
+        raise InvalidArgument(f"order={_short(repr(order))} must be an integer from 0 to {budget.current().max_order}")
+    budget.check("max_order", order, f"order={order}: the expansion")
     return order
+
+
+_RELATION_TEXT = {"nonzero": "!=", "positive": ">", "nonnegative": ">="}
+
+
+def _short(x, limit=60):
+    text = " ".join(str(x).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _domain_sign(value, stated):
+    """The exact sign of a domain condition's value: rational arithmetic, else the checker's sign rule."""
+    if isinstance(value, sympy.Rational):
+        return (value.p > 0) - (value.p < 0)
+    _finite_real(value, "the condition")
+    from .verify import exact_sign
+
+    try:
+        return exact_sign(value)
+    except Exception as exc:  # noqa: BLE001 - undecided, whatever SymPy raised: the point is refused
+        raise DomainError(f"cannot decide exactly whether the point is in the domain of the loss: {stated}, and "
+                          f"the sign of {_short(value)} is undecided ({_short(exc, 100)})") from None
+
+
+def _finite_real(value, what):
+    if value.has(sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity,
+                 sympy.S.ImaginaryUnit):
+        raise DomainError(f"the point is outside the domain of the loss: {what} is {_short(value)} there, "
+                          "not a finite real number")
+    return value
 
 
 def _public(value):

@@ -1,75 +1,39 @@
 """Piecewise-smooth landscapes (ReLU, leaky ReLU, max, min, abs), kept exact.
 
-A nonsmooth unit — an occurrence of ``relu(z)``, ``leaky_relu(z, s)``, ``Max``,
-``Min`` or ``Abs`` — has *branches*: on the closed region where the branch's
-constraints are ``>= 0`` the unit equals a smooth replacement.  An *activation
-pattern* picks one branch per unit; the loss restricted to that pattern is a smooth
-*piece*.  At a point where some unit sits exactly on a kink, several patterns are
-active; their closed regions all contain the point and together cover a
-neighbourhood of it (each nearby point's own pattern is active at the point, by
-continuity).  That covering is what makes per-piece reasoning at a kink sound, and it
-needs no convention for ``relu'(0)``.
+The definitions — units, branches, patterns, regions and what makes a piece *adjacent* —
+are the checker's, in :mod:`symlandscape.regions`.  This engine *searches* for the proof
+that :func:`symlandscape.regions.check_pieces` checks: for every pattern of active branches
+at a point, either an interior curve (its region has nonempty interior near the point: it
+is an adjacent piece) or, for a prefix of the pattern, multipliers and squares showing that
+the region lies in the zero set of a nonzero polynomial.  Only the adjacent pieces enter
+gradients, Hessians and Clarke's subdifferential: a pattern such as ``{x >= 0, -x >= 0}`` =
+``{0}`` has no gradient worth the name.  Where neither proof is found the engine says so
+(:class:`~symlandscape.errors.EvaluationError`) rather than guess.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import flint
 import sympy
 
-from .activations import leaky_relu, relu
-from .errors import InvalidArgument, KinkError
+from . import jets
+from .convex import min_norm_point
+from .errors import EvaluationError, InvalidArgument, KinkError
 from .exact import to_sympy
 from .landscape import Landscape, Piece, _exact_sign, compile_smooth
+from .regions import BRANCHES, Kinks, branches, resolve
+from .signs import exact_sign
 
-__all__ = ["NONSMOOTH", "branches", "UnitState", "ActivationPattern", "PiecewiseLandscape"]
+__all__ = ["NONSMOOTH", "branches", "UnitState", "ActivationPattern", "PiecewiseLandscape", "find_pieces"]
 
+#: Nonsmooth SymPy function -> its branches (the checker's table, :data:`symlandscape.regions.BRANCHES`).
+NONSMOOTH = BRANCHES
 
-def _relu_branches(z):
-    return (("active", (z,), z), ("inactive", (-z,), sympy.S.Zero))
-
-
-def _leaky_relu_branches(z, slope):
-    return (("active", (z,), z), ("inactive", (-z,), slope * z))
-
-
-def _abs_branches(z):
-    return (("nonnegative", (z,), z), ("nonpositive", (-z,), -z))
-
-
-def _max_branches(*args):
-    return tuple(
-        (f"argument {i + 1} is largest", tuple(a - b for j, b in enumerate(args) if j != i), a)
-        for i, a in enumerate(args)
-    )
-
-
-def _min_branches(*args):
-    return tuple(
-        (f"argument {i + 1} is smallest", tuple(b - a for j, b in enumerate(args) if j != i), a)
-        for i, a in enumerate(args)
-    )
-
-
-#: Nonsmooth SymPy function -> its branches ``(label, constraints >= 0, replacement)``.
-NONSMOOTH = {
-    relu: _relu_branches,
-    leaky_relu: _leaky_relu_branches,
-    sympy.Abs: _abs_branches,
-    sympy.Max: _max_branches,
-    sympy.Min: _min_branches,
-}
-
-
-def branches(func, args):
-    """The branches of the nonsmooth function ``func`` applied to ``args``.
-
-    >>> z = sympy.Symbol("z", real=True)
-    >>> [(label, c, r) for label, c, r in branches(relu, (z,))]
-    [('active', (z,), z), ('inactive', (-z,), 0)]
-    """
-    return NONSMOOTH[func](*args)
+#: Random directions tried for an interior curve when the linearisation does not decide.
+_RANDOM_DIRECTIONS = 24
 
 
 @dataclass(frozen=True)
@@ -153,7 +117,7 @@ class PiecewiseLandscape(Landscape):
     def piece_expression(self, pattern):
         """The smooth expression and region constraints for a pattern (branch indices)."""
         regions = {}
-        expression = _resolve(self._expression, dict(zip(self._units, pattern)), {}, regions)
+        expression = resolve(self._expression, dict(zip(self._units, pattern)), {}, regions)
         return expression, tuple(g for unit in self._units for g in regions.get(unit, ()))
 
     def _piece(self, pattern):
@@ -173,7 +137,7 @@ class PiecewiseLandscape(Landscape):
                 return
             unit = self._units[i]
             choice, memo = dict(zip(self._units, prefix)), {}
-            resolved = [_resolve(a, choice, memo) for a in unit.args]
+            resolved = [resolve(a, choice, memo) for a in unit.args]
             for b, (label, region, replacement) in enumerate(branches(unit.func, resolved)):
                 if all(decide(g) >= 0 for g in region):
                     extend(i + 1, prefix + [b])
@@ -183,34 +147,62 @@ class PiecewiseLandscape(Landscape):
 
     def activation_pattern(self, point):
         pt = self.coerce_point(point)
-        subs = self._subs(pt)
-        patterns = self._patterns_at(pt)
-        # argument values are the same under every active pattern: read them under the first
-        choice, memo = dict(zip(self._units, patterns[0])), {}
+        kinks = self._kinks_at(pt)
+        active = dict(zip(kinks.kink_units, kinks.active))
+        # argument values do not depend on the branch taken by inner units on a kink
         states = []
-        for i, unit in enumerate(self._units):
-            active = sorted({p[i] for p in patterns})
-            args = tuple(_resolve(a, choice, memo).xreplace(subs) for a in unit.args)
-            labels = tuple(branches(unit.func, unit.args)[b][0] for b in active)
+        for unit in self._units:
+            args = tuple(_exact_value(a, self._variables, pt) for a in unit.args)
+            chosen = active.get(unit, (kinks.base.get(unit),))
+            labels = tuple(branches(unit.func, unit.args)[b][0] for b in chosen)
             states.append(UnitState(unit, self.describe(unit), args, labels))
         return ActivationPattern(tuple(states))
 
     def pieces(self, point):
+        """The adjacent pieces: the patterns whose closed region has interior near ``point``."""
         return tuple(self._pieces_at(self.coerce_point(point)))
 
-    # -- the engine interface --------------------------------------------------------
-    def _subs(self, pt):
-        return dict(zip(self._variables, (to_sympy(v) for v in pt)))
+    def pieces_certificate(self, point):
+        """The proof that :meth:`pieces` are exactly the adjacent pieces (``None`` off the kinks)."""
+        pt = self.coerce_point(point)
+        self._pieces_at(pt)
+        return self._adjacent[pt][1]
 
-    def _patterns_at(self, pt):
-        subs = self._subs(pt)
-        return self._active_patterns(lambda g: _exact_sign(g.xreplace(subs)))
+    # -- the engine interface --------------------------------------------------------
+    def _kinks_at(self, pt):
+        if getattr(self, "_kinks", None) is None or self._kinks[0] != pt:
+            self._kinks = (pt, Kinks(self._expression, self._variables, pt))
+        return self._kinks[1]
 
     def _pieces_at(self, pt):
-        return [self._piece(p) for p in self._patterns_at(pt)]
+        cache = self.__dict__.setdefault("_adjacent", {})
+        if pt not in cache:
+            kinks = self._kinks_at(pt)
+            if kinks.smooth:
+                piece = self._piece(tuple(kinks.base[u] for u in self._units))
+                # the region's constraints in the checker's order: a certificate refers to them by index
+                cache[pt] = ([Piece(piece.pattern, piece.landscape, kinks.piece(()).constraints)], None)
+            else:
+                certificate, proofs = find_pieces(kinks)
+                pieces = []
+                for proof, entry in zip(proofs, certificate["full"]):
+                    choice = kinks.choice(proof.pattern)
+                    piece = self._piece(tuple(choice[u] for u in self._units))
+                    pieces.append(Piece(piece.pattern, piece.landscape, proof.constraints, proof.pattern,
+                                        tuple(tuple(flint.fmpq(v) for v in d) for d in entry["interior"])))
+                value = self._value(pt)
+                for piece in pieces:
+                    if not _same(piece.landscape._value(pt), value):
+                        raise EvaluationError(
+                            f"the loss is discontinuous at the point: the piece ({', '.join(piece.pattern)}) "
+                            f"has value {piece.landscape._value(pt)} there, the loss {value}")
+                cache[pt] = (pieces, certificate)
+            if len(cache) > 64:  # points come and go: keep the cache small
+                cache.pop(next(iter(cache)))
+        return cache[pt][0]
 
     def _value(self, pt):
-        return self._pieces_at(pt)[0].landscape._value(pt)
+        return _exact_value(self._expression, self._variables, pt)
 
     def _common(self, pt, what):
         pieces = self._pieces_at(pt)
@@ -280,28 +272,6 @@ def _piecewise_polynomial(node):
     return False
 
 
-def _resolve(node, choice, memo, regions=None):
-    """``node`` with every unit in ``choice`` replaced by its chosen branch, inner units first.
-
-    ``memo`` caches rebuilt subexpressions; ``regions``, if given, receives each replaced
-    unit's region constraints.
-    """
-    if node in memo:
-        return memo[node]
-    if not node.args or not node.has(*NONSMOOTH):
-        return node
-    args = [_resolve(a, choice, memo, regions) for a in node.args]
-    if node in choice:
-        label, region, replacement = branches(node.func, args)[choice[node]]
-        if regions is not None:
-            regions[node] = region
-        result = replacement
-    else:
-        result = node.func(*args)
-    memo[node] = result
-    return result
-
-
 def _same(a, b):
     if isinstance(a, flint.fmpq_mat) or isinstance(b, flint.fmpq_mat):
         return a == b
@@ -310,3 +280,178 @@ def _same(a, b):
     if isinstance(a, sympy.MatrixBase):
         return (a - b).applyfunc(sympy.simplify).is_zero_matrix
     return sympy.simplify(to_sympy(a) - to_sympy(b)) == 0
+
+
+def _exact_value(expr, variables, pt):
+    """``expr`` at ``pt`` by the checker's evaluation (``fmpq`` when rational)."""
+    value = jets.value(expr, variables, pt)
+    return flint.fmpq(int(value.p), int(value.q)) if isinstance(value, sympy.Rational) else value
+
+
+# ---------------------------------------------------------------------------------------
+# the search for the pieces certificate
+
+
+def find_pieces(kinks, seed=0):
+    """``(certificate, proofs)``: the adjacent pieces at a kink with the proof that
+    :func:`symlandscape.regions.check_pieces` accepts, found by a walk over the prefixes of
+    the patterns that prunes every prefix whose region is shown to have empty interior.
+
+    Each prefix is linearised: the nearest point ``p`` of the hull of the binding constraints'
+    gradients is an interior direction when it is nonzero (``∇g·p >= p·p > 0``); when it is 0
+    and the constraints it weighs are affine, the weights are the multipliers of an emptiness
+    proof (Gordan's alternative).  Constraints whose linearisation does not decide (a zero
+    gradient, curvature) are tried along further directions and by exact factoring of
+    ``-Σ λ_j g_j`` into a square.
+    """
+    rng = random.Random(seed)
+    depth = len(kinks.kink_units)
+    full, empty, proofs = [], [], []
+
+    def walk(prefix):
+        if prefix:
+            status, data = _decide(kinks, prefix, rng, leaf=len(prefix) == depth)
+            if status == "empty":
+                empty.append({"prefix": list(prefix), **data})
+                return
+            if len(prefix) == depth:
+                full.append({"pattern": list(prefix), "interior": data})
+                proofs.append(kinks.piece(prefix))
+                return
+        for b in kinks.active[len(prefix)]:
+            walk(prefix + (b,))
+
+    walk(())
+    if not full:  # pragma: no cover - the regions cover a neighbourhood
+        raise EvaluationError("no activation region with interior was found at the point")
+    return {"type": "adjacent_pieces", "full": full, "empty": empty}, proofs
+
+
+def _decide(kinks, prefix, rng, leaf):
+    """``("full", interior curve)``, ``("empty", proof)`` or, for an inner prefix, ``("open", None)``."""
+    variables, pt = kinks.variables, kinks.point
+    n = len(variables)
+    constraints = kinks.binding(prefix)
+    if not constraints:
+        return "full", [["0"] * n]
+    exact = [jets.second_order(c, variables, pt)[1] for c in constraints]
+    gradients = [[_rational(g) for g in row] for row in exact]
+    if any(x is None for g in gradients for x in g):
+        return _decide_transcendental(constraints, exact, variables, pt, prefix, leaf)
+    nonzero = [i for i, g in enumerate(gradients) if any(g)]
+    if nonzero:
+        weights, p = min_norm_point([gradients[i] for i in nonzero])
+        if any(p):
+            direction = _primitive(p)
+            if len(nonzero) == len(constraints) or _interior(constraints, variables, pt, direction):
+                return "full", [[str(x) for x in direction]]
+        elif all(jets.is_polynomial(constraints[i]) and _degree(constraints[i], variables) <= 1 for i in nonzero):
+            multipliers = [flint.fmpq(0)] * len(constraints)
+            for i, w in zip(nonzero, weights):
+                multipliers[i] = w
+            return "empty", {"multipliers": [str(m) for m in multipliers], "squares": []}
+    # the linearisation does not decide: further directions, then squares
+    candidates = [[flint.fmpq(int(i == k) * s) for i in range(n)] for k in range(n) for s in (1, -1)]
+    for _ in range(_RANDOM_DIRECTIONS):
+        candidates.append([flint.fmpq(rng.randint(-3, 3)) for _ in range(n)])
+    for direction in candidates:
+        if any(direction) and _interior(constraints, variables, pt, direction):
+            return "full", [[str(x) for x in direction]]
+    proof = _emptiness_by_squares(constraints, gradients, variables)
+    if proof is not None:
+        return "empty", proof
+    if leaf:
+        pattern = ", ".join(str(b) for b in prefix)
+        raise EvaluationError(f"cannot decide whether the activation region of pattern ({pattern}) has interior "
+                              "near the point (no interior curve and no emptiness proof found)")
+    return "open", None
+
+
+def _decide_transcendental(constraints, gradients, variables, pt, prefix, leaf):
+    """The same decision for constraints with non-rational gradients (exp, tanh, ... inside a unit).
+
+    Emptiness: two constraints that cancel exactly (``g`` and ``-g``, SymPy's canonical form of
+    their sum is 0).  Interior: rational directions near the constraints' gradients, checked
+    exactly along the line.  Floats only propose the directions.
+    """
+    n = len(variables)
+    for i in range(len(constraints)):
+        for j in range(i + 1, len(constraints)):
+            if sympy.expand(constraints[i] + constraints[j]) == 0 and any(exact_sign(_exact(g)) for g in gradients[i]):
+                multipliers = ["1" if k in (i, j) else "0" for k in range(len(constraints))]
+                return "empty", {"multipliers": multipliers, "squares": []}
+    approximate = [[float(sympy.N(_sympy(g), 30)) for g in row] for row in gradients]
+    candidates = [[sum(row[k] / (sum(x * x for x in row) ** 0.5 or 1) for row in approximate) for k in range(n)]]
+    candidates += [row for row in approximate]
+    for candidate in candidates:
+        scale = max((abs(x) for x in candidate), default=0)
+        if not scale:
+            continue
+        direction = [flint.fmpq(round(1000 * x / scale), 1000) for x in candidate]
+        if any(direction) and _interior(constraints, variables, pt, direction):
+            return "full", [[str(x) for x in direction]]
+    if leaf:
+        raise EvaluationError(f"cannot decide whether the activation region of pattern "
+                              f"({', '.join(map(str, prefix))}) has interior near the point")
+    return "open", None
+
+
+def _sympy(x):
+    return sympy.Rational(int(x.p), int(x.q)) if isinstance(x, flint.fmpq) else x
+
+
+def _interior(constraints, variables, pt, direction):
+    path = [list(pt), list(direction)]
+    for g in constraints:
+        for c in jets.series(g, variables, path, 8)[1:]:
+            s = exact_sign(_exact(c))
+            if s:
+                if s < 0:
+                    return False
+                break
+        else:
+            return False
+    return True
+
+
+def _emptiness_by_squares(constraints, gradients, variables):
+    """Multipliers λ (one λ_k = 1, or the hull weights) with -Σ λ_j g_j an exact square, or None."""
+    trials = [[int(j == k) for j in range(len(constraints))] for k in range(len(constraints))]
+    trials.append([1] * len(constraints))
+    for lambdas in trials:
+        total = sympy.expand(sum((lam * g for lam, g in zip(lambdas, constraints)), sympy.S.Zero))
+        if total == 0:
+            continue
+        c, factors = sympy.factor_list(-total)
+        if c <= 0 or any(e % 2 for _, e in factors) or not all(f.free_symbols <= set(variables) for f, _ in factors):
+            continue
+        root = sympy.Mul(*(f ** (e // 2) for f, e in factors))
+        return {"multipliers": [str(lam) for lam in lambdas],
+                "squares": [{"coefficient": str(sympy.Rational(c)), "polynomial": str(root)}]}
+    return None
+
+
+def _degree(expr, variables):
+    return sympy.Poly(expr, *variables).total_degree()
+
+
+def _rational(x):
+    if isinstance(x, sympy.Rational):
+        return flint.fmpq(int(x.p), int(x.q))
+    return x if isinstance(x, flint.fmpq) else None
+
+
+def _exact(x):
+    return flint.fmpq(int(x.p), int(x.q)) if isinstance(x, sympy.Rational) else x
+
+
+def _primitive(vector):
+    """The positive multiple of a rational vector with coprime integer entries."""
+    denominator = 1
+    for x in vector:
+        denominator = denominator * int(x.q) // flint.fmpz(denominator).gcd(int(x.q))
+    integers = [int(x * denominator) for x in vector]
+    g = 0
+    for v in integers:
+        g = flint.fmpz(g).gcd(v)
+    return [flint.fmpq(v // int(g)) for v in integers] if g else list(vector)

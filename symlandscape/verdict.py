@@ -298,7 +298,7 @@ class _WorkedExample:
             self.para(self.text("Critical: every component of the gradient is zero."))
         elif kind in ("clarke", "separation"):
             parts = [f"{self.number(w['weight'])} \\cdot \\nabla L_{{{i + 1}}}" for i, w in enumerate(data["weights"])]
-            patterns = "; ".join(f"L_{i + 1}: {', '.join(w['pattern'])}" for i, w in enumerate(data["weights"]))
+            patterns = "; ".join(f"L_{i + 1}: {self.pattern_text(w['pattern'])}" for i, w in enumerate(data["weights"]))
             if kind == "clarke":
                 self.para(self.text("Critical in Clarke's sense: a convex combination of the adjacent "
                                     f"pieces' gradients vanishes ({patterns}):"))
@@ -325,6 +325,11 @@ class _WorkedExample:
                          f"\\qquad v = {self.vector(data['v'], column=False)},\\ v^\\top H v = {self.number(data['vHv'])} > 0")
         elif kind == "curve":
             self.curve(role, data)
+        elif kind == "adjacent_pieces":
+            self.para(self.text(f"The point is on a kink. Adjacent pieces: {len(data['full'])} activation regions "
+                                "with interior near the point (each shown by a curve into its interior); "
+                                f"{len(data['empty'])} further sign patterns have regions without interior "
+                                "(they lie in the zero set of a nonzero polynomial) and are pruned."))
         elif kind in ("sos", "pieces"):
             self.para(self.text({"minimum": "Minimum: the loss cannot go below its value near the point:",
                                  "maximum": "Maximum: the loss cannot go above its value near the point:"}[role]))
@@ -358,7 +363,7 @@ class _WorkedExample:
         if region == "everywhere":
             self.para(self.text("Sum of squares, an exact polynomial identity valid everywhere:"))
         else:
-            pattern = ", ".join(region["pattern"])
+            pattern = self.pattern_text(region["pattern"])
             self.para(self.text(f"On the piece {pattern}: L equals the polynomial L_P on the closed region "
                                 "where every g_k >= 0, and there"))
             piece = self.piece(region["pattern"])
@@ -372,9 +377,16 @@ class _WorkedExample:
         if self.L is None:
             return None
         for piece in self.L.pieces(self.v.point):
-            if list(piece.pattern) == list(pattern):
+            if list(piece.branches) == list(pattern):
                 return piece
         return None
+
+    def pattern_text(self, pattern):
+        """The branch labels of a piece, e.g. ``active, inactive`` (its indices if unknown)."""
+        piece = self.piece(pattern)
+        if piece is not None and piece.pattern:
+            return ", ".join(piece.pattern)
+        return "(" + ", ".join(str(b) for b in pattern) + ")"
 
     def global_status(self, data):
         if data is None:

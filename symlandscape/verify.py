@@ -1,15 +1,36 @@
 """The independent checker: re-verify a classification certificate with exact arithmetic only.
 
 This module is the trusted kernel of symlandscape.  It imports nothing from the code that
-searched for a certificate (``classify``, ``verdict``, ``inertia``): it reads the
-certificate as plain JSON data, recomputes what it needs through the landscape's own
-public evaluation (``value``, ``gradient``, ``hessian``, ``along``, ``pieces``,
-``polynomial``) and checks every stated fact exactly, with flint rationals, or SymPy
-numbers where the landscape is not rational-valued (exp, log, tanh, sigmoid: their signs are
-decided by the sign rule of :func:`exact_sign`, exact zero tests and interval enclosures,
-never a float).  Numbers and polynomials stored as text are read
-with the safe grammar of :func:`symlandscape.expression.parse_expression`; nothing is
-ever passed to ``eval`` or ``sympify``.
+searched for a certificate (``classify``, ``verdict``, ``inertia``) nor from the engines
+that evaluate a landscape for the search (``landscape``'s flint and SymPy engines,
+``deep_linear``'s closed form, ``piecewise``): it reads the certificate as plain JSON data
+and recomputes every fact it relies on from the loss's defining expression
+(``landscape.expression``) with its own evaluation, :mod:`symlandscape.jets` (values,
+second-order jets, truncated power series, polynomial expansion) and
+:mod:`symlandscape.regions` (the pieces at a kink, and the check of their proof).  Signs
+of exact numbers are decided by the sign rule of :mod:`symlandscape.signs` (exact zero
+identities, outward-rounded interval enclosures; never a float).  Numbers and polynomials
+stored as text are read with the safe grammar of
+:func:`symlandscape.expression.parse_expression`; nothing is ever passed to ``eval`` or
+``sympify``.  Sizes are bounded by :mod:`symlandscape.budget`.
+
+**Nonsmooth points.**  At a point where a ``relu``-type unit sits on a kink, the *adjacent
+pieces* are the activation patterns whose closed region has nonempty interior near the
+point (:mod:`symlandscape.regions`); together their regions cover a neighbourhood.  The
+certificate proves which they are (evidence ``pieces``: an interior curve per piece, an
+emptiness proof per pruned prefix) and the checker verifies that proof.  Then:
+
+- every piece must have the loss's value at the point (else the loss is discontinuous
+  there and nothing is verified);
+- the *gradient exists* when all adjacent pieces have the same gradient (the loss is then
+  differentiable there), and the *Hessian exists* when they also have the same Hessian
+  (the loss then has that second-order Taylor expansion at the point, which is all the
+  Hessian criteria use); ``hessian_inertia`` is null exactly when the Hessian does not exist;
+- where the gradient does not exist, *critical* means Clarke-stationary: 0 is a convex
+  combination of the adjacent pieces' gradients;
+- a local minimum (maximum) holds when ``L >= L(θ0)`` (``<=``) on every adjacent region
+  near θ0; a saddle when descent and ascent curves exist; *not critical* without a
+  gradient when a direction ``p`` has ``∇L_P·p >= p·p > 0`` on every adjacent piece.
 
 A certificate (``"type": "classification"``) states ``kind``, ``point``, ``value``,
 ``critical``, ``hessian_inertia``, ``global_min``, an ``evidence`` object of
@@ -29,12 +50,14 @@ degenerate_saddle   ``critical``/``clarke`` + ``descent`` + ``ascent`` curves, a
 undetermined        only evidence that does not decide the kind
 ==================  ===================================================================
 
-``inertia`` is required exactly where the Hessian exists (it certifies
-``hessian_inertia``); ``global`` is a ``witness`` (a point of exactly lower value) when
-``global_min`` is false and a ``global_lower_bound`` (a sum of squares valid everywhere)
-when it is true.  Certificates are canonical where a choice exists (the congruence is the
-unique LDLᵀ form for its pivot order, convex weights sum to one, every stated Taylor
-coefficient is compared), so that changing any one entry makes the check fail.
+At a kink every kind also needs ``pieces``.  ``inertia`` is required exactly where the
+Hessian exists (it certifies ``hessian_inertia``); ``global`` is a ``witness`` (a point of
+exactly lower value) when ``global_min`` is false and a ``global_lower_bound`` (a sum of
+squares valid everywhere) when it is true.  Certificates are canonical where a choice
+exists (the congruence is the unique LDLᵀ form for its pivot order, convex weights sum to
+one, every stated Taylor coefficient is compared), so that changing any one entry makes
+the check fail.  Every number that must be real is shown to be real, every stated field is
+proven or rejected, and an unknown field is rejected.
 """
 
 from __future__ import annotations
@@ -42,13 +65,15 @@ from __future__ import annotations
 import re
 
 import flint
-import mpmath
 import sympy
 
-from .activations import sigmoid
-from .errors import CertificateError, KinkError, SymlandscapeError
+from . import budget, jets, regions
+from .errors import CertificateError, SymlandscapeError
+from .signs import MAX_SIGN_PRECISION, exact_sign, is_real
 
 __all__ = ["verify", "KINDS", "exact_sign", "MAX_SIGN_PRECISION"]
+
+_FIELDS = {"type", "kind", "point", "value", "critical", "hessian_inertia", "global_min", "evidence", "global"}
 
 #: Every kind a certificate may state.
 KINDS = (
@@ -63,19 +88,17 @@ KINDS = (
 )
 
 _RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
-_MAX_DEGREE = 1000
-_MAX_ORDER = 64
 
 # evidence keys allowed for each kind, and the ones it must have
 _ALLOWED = {
-    "not_critical": {"gradient", "separation", "inertia"},
-    "strict_local_min": {"critical", "inertia"},
-    "strict_local_max": {"critical", "inertia"},
-    "strict_saddle": {"critical", "inertia", "indefinite"},
-    "local_min": {"critical", "clarke", "inertia", "minimum"},
-    "local_max": {"critical", "clarke", "inertia", "maximum"},
-    "degenerate_saddle": {"critical", "clarke", "inertia", "descent", "ascent"},
-    "undetermined": {"critical", "clarke", "inertia", "descent", "ascent"},
+    "not_critical": {"gradient", "separation", "inertia", "pieces"},
+    "strict_local_min": {"critical", "inertia", "pieces"},
+    "strict_local_max": {"critical", "inertia", "pieces"},
+    "strict_saddle": {"critical", "inertia", "indefinite", "pieces"},
+    "local_min": {"critical", "clarke", "inertia", "minimum", "pieces"},
+    "local_max": {"critical", "clarke", "inertia", "maximum", "pieces"},
+    "degenerate_saddle": {"critical", "clarke", "inertia", "descent", "ascent", "pieces"},
+    "undetermined": {"critical", "clarke", "inertia", "descent", "ascent", "pieces"},
 }
 _REQUIRED = {
     "strict_saddle": {"indefinite"},
@@ -109,17 +132,22 @@ def verify(certificate, landscape):
         _Checker(landscape, certificate).run()
     except CertificateError:
         raise
-    except KinkError as exc:
-        raise CertificateError(f"the certificate needs a derivative that does not exist here: {exc}") from None
     except SymlandscapeError as exc:
-        raise CertificateError(f"the certificate holds invalid data: {exc}") from None
+        raise CertificateError(f"not verified: {_clip(exc)}") from None
+    except RecursionError:
+        raise CertificateError("the certificate is nested too deeply") from None
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError) as exc:
-        raise CertificateError(f"the certificate is malformed ({type(exc).__name__}: {exc})") from None
+        raise CertificateError(f"the certificate is malformed ({type(exc).__name__}: {_clip(exc)})") from None
     return True
 
 
 def _fail(message):
     raise CertificateError(message)
+
+
+def _clip(exc, limit=300):
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # ---------------------------------------------------------------------------------------
@@ -153,6 +181,7 @@ def _rational(data, name):
     if isinstance(data, int) and not isinstance(data, bool):
         return flint.fmpq(data)
     if isinstance(data, str) and _RATIONAL.match(data):
+        budget.check("max_digits", len(data), name)
         try:
             return flint.fmpq(data)
         except ZeroDivisionError:
@@ -166,7 +195,10 @@ class _Checker:
 
         if not isinstance(landscape, Landscape):
             _fail(f"landscape={landscape!r} is not a Landscape")
-        self.L = landscape
+        self.expr = landscape.expression
+        if not isinstance(self.expr, sympy.Basic):
+            _fail("the landscape has no defining expression to check against")
+        self.domain = tuple(getattr(landscape, "domain", ()))
         self.cert = _mapping(certificate, "certificate", "classification")
         self.variables = tuple(landscape.variables)
         self.n = len(self.variables)
@@ -176,84 +208,148 @@ class _Checker:
         """A rational, or an exact real constant written in the safe grammar (``"exp(1) - 3/2"``).
 
         A landscape with exp, log, tanh or sigmoid has such values; whether a stated one is
-        right is decided by comparing it with the landscape's own value (the sign rule).
+        right is decided by comparing it with the checker's own value (the sign rule).  A
+        constant is accepted only if it has a real interval enclosure, so that a complex
+        number such as ``(-1)^(1/2)`` is never taken for a real one.
         """
         if isinstance(data, str) and not _RATIONAL.match(data):
+            budget.check("max_digits", len(data), name)
             expr = self.parse(data, name)
             if expr.free_symbols:
-                _fail(f"{name}={data!r} is not a number")
-            return _exact(expr)
+                _fail(f"{name}={_show(data)} is not a number")
+            x = _exact(expr)
+            if not is_real(x):
+                _fail(f"{name}={_show(data)} is not shown to be a real number")
+            return x
         return _rational(data, name)
 
     def parse(self, text, name):
         from .expression import parse_expression
 
         if not isinstance(text, str):
-            _fail(f"{name}={text!r} must be a string")
+            _fail(f"{name}={_show(text)} must be a string")
         try:
             return parse_expression(text, self.variables)
         except SymlandscapeError as exc:
-            _fail(f"{name}={text!r} cannot be read: {exc}")
+            _fail(f"{name}={_show(text)} cannot be read: {exc}")
 
     def vector(self, data, name):
         return [self.number(v, f"{name}[{i}]") for i, v in enumerate(_list(data, name, self.n))]
 
-    # -- the landscape, exactly --------------------------------------------------------
-    def gradient_at(self, pt):
-        """The gradient as a list of exact numbers, or None where it does not exist."""
-        try:
-            return [_exact(g) for g in self.L.gradient(pt)]
-        except KinkError:
-            return None
+    def rational_vector(self, data, name):
+        return tuple(_rational(v, f"{name}[{i}]") for i, v in enumerate(_list(data, name, self.n)))
 
-    def hessian_at(self, pt):
-        """The Hessian (``fmpq_mat`` if rational, else SymPy Matrix), or None if it does not exist."""
-        try:
-            H = self.L.hessian(pt)
-        except KinkError:
-            return None
-        entries = H.flat()
-        if all(e.is_Rational for e in entries):
-            return flint.fmpq_mat(H.rows, H.cols, [flint.fmpq(int(e.p), int(e.q)) for e in entries])
-        return H
+    def polynomial_text(self, text, name, ctx):
+        return _to_polynomial(self.parse(text, name), ctx, self.variables)
 
-    def pieces_at(self, pt):
-        """The adjacent pieces by pattern, recomputed by the landscape (once per check)."""
-        if getattr(self, "_pieces", None) is None or self._pieces[0] != pt:
-            self._pieces = (pt, {tuple(piece.pattern): piece for piece in self.L.pieces(pt)})
-        return self._pieces[1]
+    # -- the landscape, by the checker's own evaluation --------------------------------
+    def in_domain(self, pt, name):
+        """Every domain condition the loss was written with holds at ``pt``."""
+        for condition, relation in self.domain:
+            s = exact_sign(_exact(jets.value(condition, self.variables, pt)))
+            if (relation == "nonzero" and not s) or (relation == "positive" and s <= 0) or (
+                    relation == "nonnegative" and s < 0):
+                _fail(f"{name} is outside the domain of the loss: {condition} must be {relation} there")
 
-    def piece(self, pattern, name):
+    def value_at(self, pt, name):
+        self.in_domain(pt, name)
+        return _exact(jets.value(self.expr, self.variables, pt))
+
+    def local_pieces(self):
+        """The loss near the point: the proven adjacent pieces, with their values and derivatives.
+
+        Off the kinks there is one piece, pattern ``()``: every unit replaced by its active
+        branch, valid on the closed region where those branches hold.
+        """
+        kinks = regions.Kinks(self.expr, self.variables, self.pt)
+        self.kinks = kinks
+        if self.kind == "undetermined" and not self.evidence:
+            # a verdict that states nothing needs no derivative (the checker may be unable to form one)
+            if self.cert["critical"] is not False:
+                _fail("an undetermined verdict without evidence must state critical=false")
+            self.proofs, self.piece_gradients, self.gradient, self.hessian = [], {}, None, None
+            return
+        if kinks.smooth:
+            if "pieces" in self.evidence:
+                _fail("evidence.pieces is only for a point on a kink; no unit sits on a kink here")
+            self.proofs = [kinks.piece(())]
+        else:
+            if "pieces" not in self.evidence:
+                units = ", ".join(map(str, kinks.kink_units))
+                _fail(f"the point sits on a kink of {_show(units)}: evidence.pieces must prove which activation "
+                      "regions are adjacent")
+            self.proofs = regions.check_pieces(self.evidence["pieces"], kinks, self.read_rational,
+                                               self.polynomial_text, _fail)
+        jets_by_piece = [jets.second_order(p.expression, self.variables, self.pt) for p in self.proofs]
+        for proof, jet in zip(self.proofs, jets_by_piece):
+            if _sign(_difference(_exact(jet[0]), self.value)):
+                _fail(f"the piece {list(proof.pattern)} has value {_show(jet[0])} at the point and the loss "
+                      f"{_show(self.value)}: the loss is discontinuous there")
+        self.piece_gradients = {p.pattern: [_exact(g) for g in jet[1]] for p, jet in zip(self.proofs, jets_by_piece)}
+        gradients = list(self.piece_gradients.values())
+        self.gradient = gradients[0] if all(_equal(g, gradients[0]) for g in gradients[1:]) else None
+        self.hessian = None
+        if self.gradient is not None:
+            hessians = [_hessian(jet[2]) for jet in jets_by_piece]
+            if all(_equal_matrix(H, hessians[0]) for H in hessians[1:]):
+                self.hessian = hessians[0]
+
+    def read_rational(self, data, name):
+        return _rational(data, name)
+
+    def proof(self, pattern, name):
         key = tuple(_list(pattern, name))
-        pieces = self.pieces_at(self.pt)
-        if key not in pieces:
-            _fail(f"{name}={list(key)} is not one of the pieces adjacent to the point: "
-                  f"{[list(p) for p in pieces]}")
-        return pieces[key]
+        for proof in self.proofs:
+            if proof.pattern == key:
+                return proof
+        _fail(f"{name}={_show(list(key))} is not one of the adjacent pieces proven by evidence.pieces")
+
+    def along(self, curve, order):
+        """Taylor coefficients of L along the curve, on a piece whose region holds it for small t > 0."""
+        for proof in self.proofs:
+            if all(self.stays(g, curve) for g in proof.binding):
+                return [_exact(c) for c in jets.series(proof.expression, self.variables, curve, order)]
+        _fail("the curve leaves every adjacent piece's region (or its side cannot be decided)")
+
+    def stays(self, g, curve):
+        """True when ``g(θ(t)) >= 0`` for all small t > 0 is shown exactly."""
+        polynomial = jets.is_polynomial(g)
+        if polynomial:
+            degree = sympy.Poly(g, *self.variables).total_degree() * (len(curve) - 1)
+            order = min(max(degree, 1), budget.current().max_order)
+        else:
+            order = budget.current().max_order
+        for c in jets.series(g, self.variables, curve, order)[1:]:
+            s = _sign(_exact(c))
+            if s:
+                return s > 0
+        return polynomial and order >= degree
 
     # -- the top level -------------------------------------------------------------------
     def run(self):
         cert = self.cert
+        unknown = set(cert) - _FIELDS
+        if unknown:
+            _fail(f"the certificate has fields {sorted(map(_show, unknown))[:5]} that are not part of the format")
         kind = cert["kind"]
         if kind not in KINDS:
-            _fail(f"kind={kind!r} is not one of {list(KINDS)}")
+            _fail(f"kind={_show(kind)} is not one of {list(KINDS)}")
         self.kind = kind
-        self.pt = tuple(_rational(v, f"point[{i}]") for i, v in enumerate(_list(cert["point"], "point", self.n)))
-        self.value = _exact(self.L.value(self.pt))
+        self.pt = self.rational_vector(cert["point"], "point")
+        self.value = self.value_at(self.pt, "the point")
         _same(self.number(cert["value"], "value"), self.value, "value")
 
         evidence = _mapping(cert["evidence"], "evidence")
         unknown = set(evidence) - _ALLOWED[kind]
         if unknown:
-            _fail(f"evidence {sorted(unknown)} is not allowed for kind {kind!r} "
+            _fail(f"evidence {sorted(map(_show, unknown))[:5]} is not allowed for kind {kind!r} "
                   f"(allowed: {sorted(_ALLOWED[kind])})")
         missing = _REQUIRED.get(kind, set()) - set(evidence)
         if missing:
             _fail(f"kind {kind!r} needs evidence {sorted(missing)}")
         self.evidence = evidence
 
-        self.gradient = self.gradient_at(self.pt)
-        self.hessian = self.hessian_at(self.pt) if self.gradient is not None else None
+        self.local_pieces()
         self.check_criticality(cert["critical"])
         inertia = self.check_inertia(cert["hessian_inertia"])
         self.check_kind(inertia)
@@ -321,6 +417,8 @@ class _Checker:
         if kind == "strict_local_max" and (inertia["positive"] or inertia["zero"]):
             _fail("strict_local_max needs a negative definite Hessian")
         if kind == "strict_saddle":
+            if not (inertia["positive"] and inertia["negative"]):
+                _fail("strict_saddle needs a Hessian with eigenvalues of both signs")
             self.check_indefinite(ev["indefinite"], self.kernel)
         if kind == "degenerate_saddle" and inertia is not None and inertia["positive"] and inertia["negative"]:
             _fail("degenerate_saddle needs a semidefinite Hessian (this one is indefinite: a strict saddle)")
@@ -357,9 +455,8 @@ class _Checker:
                            "global.certificate", everywhere=True)
             return
         data = _mapping(data, "global", "witness")
-        witness = tuple(_rational(v, f"global.point[{i}]")
-                        for i, v in enumerate(_list(data["point"], "global.point", self.n)))
-        value = _exact(self.L.value(witness))
+        witness = self.rational_vector(data["point"], "global.point")
+        value = self.value_at(witness, "global.point")
         _same(self.number(data["value"], "global.value"), value, "global.value")
         if _sign(_difference(value, self.value)) >= 0:
             _fail(f"global.value={data['value']} is not lower than the value at the point")
@@ -382,7 +479,7 @@ class _Checker:
         neither a minimum nor a maximum.
         """
         data = _mapping(data, f"evidence.{role}", role)
-        pieces = self.pieces_at(self.pt)
+        pieces = self.piece_gradients
         weights = {}
         for i, entry in enumerate(_list(data["weights"], f"{role}.weights")):
             entry = _mapping(entry, f"{role}.weights[{i}]")
@@ -399,7 +496,7 @@ class _Checker:
             total = _plus(total, w)
         if not _is(total, flint.fmpq(1)):
             _fail(f"{role}.weights must sum to 1, they sum to {total}")
-        gradients = {p: [_exact(g) for g in piece.landscape.gradient(self.pt)] for p, piece in pieces.items()}
+        gradients = pieces
         combination = []
         for i in range(self.n):
             total = flint.fmpq(0)
@@ -498,16 +595,15 @@ class _Checker:
     def check_curve(self, data, sign, role):
         """L(θ0 + t d1 + ... + t^r d_r) = c_0 + c_k t^k + ..., every stated c_j compared exactly."""
         data = _mapping(data, f"evidence.{role}", "curve")
-        curve = [tuple(_rational(e, f"{role}.curve[{j}][{i}]")
-                       for i, e in enumerate(_list(d, f"{role}.curve[{j}]", self.n)))
-                 for j, d in enumerate(_list(data["curve"], f"{role}.curve"))]
+        budget.check("max_order", len(_list(data["curve"], f"{role}.curve")), f"{role}.curve (its degree in t)")
+        curve = [self.rational_vector(d, f"{role}.curve[{j}]") for j, d in enumerate(data["curve"])]
         if not curve:
             _fail(f"{role}.curve is empty")
         stated = [self.number(c, f"{role}.coefficients[{j}]")
                   for j, c in enumerate(_list(data["coefficients"], f"{role}.coefficients"))]
-        if not 2 <= len(stated) <= _MAX_ORDER + 1:
-            _fail(f"{role}.coefficients must list c_0 .. c_K with 1 <= K <= {_MAX_ORDER}")
-        actual = [_exact(c) for c in self.L.along([self.pt, *curve], len(stated) - 1)]
+        if not 2 <= len(stated) <= budget.current().max_order + 1:
+            _fail(f"{role}.coefficients must list c_0 .. c_K with 1 <= K <= {budget.current().max_order}")
+        actual = self.along([self.pt, *curve], len(stated) - 1)
         for j, (s, a) in enumerate(zip(stated, actual)):
             _same(s, a, f"{role}.coefficients[{j}]")
         order = _integer(data["order"], f"{role}.order")
@@ -521,7 +617,7 @@ class _Checker:
         """A local lower (upper) bound: one sos, or one per adjacent piece covering them all."""
         data = _mapping(data, f"evidence.{role}")
         if data.get("type") == "sos":
-            if self.L.is_piecewise:
+            if self.kinks.units:
                 _fail(f"{role}: a piecewise landscape needs one sos per adjacent piece (type 'pieces')")
             self.check_sos(data, sense, role, everywhere=True)
             return
@@ -535,7 +631,7 @@ class _Checker:
                 _fail(f"{role}.pieces lists the piece {list(pattern)} twice")
             covered.add(pattern)
             self.check_sos(sub, sense, f"{role}.pieces[{i}]", everywhere=False)
-        if covered != set(self.pieces_at(self.pt)):
+        if covered != {p.pattern for p in self.proofs}:
             _fail(f"{role}.pieces must cover every piece adjacent to the point")
 
     def check_sos(self, data, sense, name, *, everywhere):
@@ -553,18 +649,18 @@ class _Checker:
         if everywhere:
             if region != "everywhere":
                 _fail(f"{name}.region must be 'everywhere'")
-            if self.L.is_piecewise or not hasattr(self.L, "polynomial"):
-                _fail(f"{name}: region 'everywhere' needs a polynomial (not piecewise) landscape")
-            target, constraints = self.L, ()
+            target, constraints = self.expr, ()
         else:
-            piece = self.piece(_mapping(region, f"{name}.region")["pattern"], f"{name}.region.pattern")
-            target, constraints = piece.landscape, piece.constraints
-            if not hasattr(target, "polynomial"):
-                _fail(f"{name}: the piece is not polynomial")
-        P = target.polynomial
-        ctx = P.context()
+            piece = self.proof(_mapping(region, f"{name}.region")["pattern"], f"{name}.region.pattern")
+            target, constraints = piece.expression, piece.constraints
+        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(max(self.n, 1))), "lex")
+        try:
+            P = jets.polynomial(target, self.variables, ctx)
+        except SymlandscapeError as exc:
+            _fail(f"{name}: a sum of squares needs a polynomial {'loss' if everywhere else 'piece'} ({exc})")
         residual = P - ctx.constant(self.value) if sense == "lower" else ctx.constant(self.value) - P
         terms = _list(data["terms"], f"{name}.terms")
+        budget.check("max_terms", len(terms), f"{name}.terms")
         for i, term in enumerate(terms):
             term = _mapping(term, f"{name}.terms[{i}]")
             c = _rational(term["coefficient"], f"{name}.terms[{i}].coefficient")
@@ -578,130 +674,11 @@ class _Checker:
                 k = _integer(term["constraint"], f"{name}.terms[{i}].constraint")
                 if not 0 <= k < len(constraints):
                     _fail(f"{name}.terms[{i}].constraint={k} is not a constraint of the piece")
-                contribution = contribution * _to_polynomial(constraints[k], ctx, self.variables)
+                contribution = contribution * jets.polynomial(constraints[k], self.variables, ctx)
             residual = residual - contribution
         if residual != 0:
             _fail(f"{name}: the identity L {'-' if sense == 'lower' else '+'} ... does not hold: "
                   f"the difference is {str(residual)[:200]}")
-
-
-# ---------------------------------------------------------------------------------------
-# the sign rule (the one place where symlandscape decides the sign of an exact number)
-#
-# * A rational (``fmpq`` or SymPy Rational): its sign, exactly.
-# * Any other exact real constant, built from rationals with + - * /, integer powers,
-#   square roots, exp, log, tanh and sigmoid (what the landscapes and the safe grammar
-#   produce): it is *zero* only when SymPy's canonical form is 0 or ``sympy.simplify``
-#   reduces it to 0 (exact symbolic means); it is *positive* (*negative*) only when an
-#   outward-rounded interval enclosure (``mpmath.iv``, every operation rounded outwards)
-#   lies strictly above (below) 0.  The enclosure is computed at 64 bits, then at doubled
-#   precision up to ``MAX_SIGN_PRECISION`` bits.
-# * Otherwise the sign is undecided: a CertificateError.  A sign is never read off a float.
-#
-# ``classify`` uses this same rule, so that the search only states what this checker accepts.
-
-#: Highest working precision (bits) of the interval enclosures of the sign rule.
-MAX_SIGN_PRECISION = 4096
-_FIRST_PRECISION = 64
-
-
-def exact_sign(x):
-    """The sign (-1, 0, 1) of an exact real number, by the sign rule above.
-
-    >>> from sympy import E, Rational, exp, log, tanh
-    >>> from symlandscape.activations import sigmoid
-    >>> exact_sign(E - Rational(2718281, 1000000)), exact_sign(log(3) - 1), exact_sign(sigmoid(-2) - Rational(1, 8))
-    (1, 1, -1)
-    >>> exact_sign(tanh(Rational(1, 2)) - 2 * sigmoid(1) + 1), exact_sign(exp(Rational(1, 2)) ** 2 - E)
-    (0, 0)
-    """
-    if isinstance(x, flint.fmpq):
-        return (x > 0) - (x < 0)
-    if isinstance(x, (int, flint.fmpz)):
-        return (x > 0) - (x < 0)
-    if not isinstance(x, sympy.Basic):
-        _fail(f"cannot decide the sign of {x!r}: it is not an exact number")
-    if x.is_Rational:
-        return (x.p > 0) - (x.p < 0)
-    if x.free_symbols or x.has(sympy.Float):
-        _fail(f"cannot decide the sign of {x}: it is not an exact number")
-    precision = _FIRST_PRECISION
-    while precision <= MAX_SIGN_PRECISION:
-        low, high = _enclosure(x, precision)
-        if low is not None and low > 0:
-            return 1
-        if high is not None and high < 0:
-            return -1
-        if precision == _FIRST_PRECISION and _is_zero(x):
-            return 0
-        precision *= 2
-    _fail(f"cannot decide the sign of {x} exactly (its interval enclosure at {MAX_SIGN_PRECISION} bits "
-          "contains 0 and SymPy does not simplify it to 0)")
-
-
-def _is_zero(x):
-    if x == 0 or sympy.expand(x) == 0:
-        return True
-    # tanh and sigmoid written with exp let SymPy cancel them against each other
-    return any(sympy.simplify(form) == 0 for form in dict.fromkeys((x, x.rewrite(sympy.exp))))
-
-
-def _enclosure(x, precision):
-    """``(low, high)``: endpoints (mpmath numbers) of an interval containing ``x``, or ``(None, None)``."""
-    iv = mpmath.iv
-    saved = iv.prec
-    iv.prec = precision
-    try:
-        interval = _interval(x, iv)
-        return mpmath.mpf(interval.a), mpmath.mpf(interval.b)
-    except (ArithmeticError, ValueError, _NoEnclosure):
-        # a logarithm of an interval reaching 0, a division by one containing 0, an
-        # unsupported node: no enclosure at this precision
-        return None, None
-    finally:
-        iv.prec = saved
-
-
-class _NoEnclosure(Exception):
-    pass
-
-
-def _interval(x, iv):
-    """An outward-rounded interval enclosure of the SymPy constant ``x``."""
-    if x.is_Rational:
-        return iv.mpf(int(x.p)) / iv.mpf(int(x.q))
-    if x is sympy.S.Exp1:
-        return iv.e
-    if x.is_Add:
-        total = iv.mpf(0)
-        for arg in x.args:
-            total = total + _interval(arg, iv)
-        return total
-    if x.is_Mul:
-        total = iv.mpf(1)
-        for arg in x.args:
-            total = total * _interval(arg, iv)
-        return total
-    if x.is_Pow:
-        base = _interval(x.base, iv)
-        if x.exp.is_Integer:
-            k = int(x.exp)
-            return base ** k if k >= 0 else iv.mpf(1) / base ** (-k)
-        if x.exp.is_Rational and x.exp.q == 2:
-            root = iv.sqrt(base)
-            return root ** int(x.exp.p) if x.exp.p > 0 else iv.mpf(1) / root ** int(-x.exp.p)
-        raise _NoEnclosure(x)
-    if len(x.args) == 1:
-        z = _interval(x.args[0], iv)
-        if isinstance(x, sympy.exp):
-            return iv.exp(z)
-        if isinstance(x, sympy.log):
-            return iv.log(z)
-        if isinstance(x, sympy.tanh):  # 1 - 2/(exp(2z) + 1): mpmath.iv has no tanh
-            return iv.mpf(1) - iv.mpf(2) / (iv.exp(2 * z) + 1)
-        if isinstance(x, sigmoid):
-            return iv.mpf(1) / (iv.mpf(1) + iv.exp(-z))
-    raise _NoEnclosure(x)
 
 
 # ---------------------------------------------------------------------------------------
@@ -749,6 +726,32 @@ def _dot(a, b):
 
 def _sign(x):
     return exact_sign(x)
+
+
+def _show(data, limit=60):
+    """User data shortened for a message: a certificate may hold megabytes."""
+    text = data if isinstance(data, str) else repr(data)
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3] + "...")
+
+
+def _equal(a, b):
+    return len(a) == len(b) and all(not _sign(_difference(x, y)) for x, y in zip(a, b))
+
+
+def _hessian(H):
+    """The checker's Hessian: ``fmpq_mat`` when rational, else a SymPy Matrix of exact constants."""
+    if isinstance(H, flint.fmpq_mat):
+        return H
+    if all(e.is_Rational for e in H):
+        return flint.fmpq_mat(H.rows, H.cols, [flint.fmpq(int(e.p), int(e.q)) for e in H])
+    return H
+
+
+def _equal_matrix(A, B):
+    if isinstance(A, flint.fmpq_mat) and isinstance(B, flint.fmpq_mat):
+        return A == B
+    rows = lambda M: M.table() if isinstance(M, flint.fmpq_mat) else M.tolist()  # noqa: E731
+    return all(_equal([_exact(x) for x in r], [_exact(y) for y in q]) for r, q in zip(rows(A), rows(B)))
 
 
 def _is(x, value):
@@ -817,7 +820,8 @@ def _to_polynomial(expr, ctx, variables):
             for arg in node.args:
                 result = result * convert(arg)
             return result
-        if node.is_Pow and node.exp.is_Integer and 0 <= node.exp <= _MAX_DEGREE:
+        if node.is_Pow and node.exp.is_Integer and 0 <= node.exp:
+            budget.check("max_degree", int(node.exp), "a polynomial of the certificate")
             return convert(node.base) ** int(node.exp)
         _fail(f"{node} is not a polynomial with rational coefficients")
 

@@ -83,7 +83,9 @@ CASES = [
     ("dead-relu-mean", "scp16", (-1, -10, 1, R(3, 5)), "local_min"),
     ("dead-relu-off", "scp16", (-1, -10, 1, 0), "not_critical"),
     ("abs-minimum", "abs(x) + y^2", (0, 0), "local_min"),
-    ("relu-kink-saddle", "relu(x) - relu(-x)/2 + y^2", (0, 0), "degenerate_saddle"),
+    ("relu-kink-saddle", "abs(x) - relu(y)", (0, 0), "degenerate_saddle"),
+    # slope 1 for x > 0 and 1/2 for x < 0: increasing through the kink, not critical
+    ("relu-kink-slopes", "relu(x) - relu(-x)/2 + y^2", (0, 0), "not_critical"),
     ("max-not-critical", "max(x, y)", (0, 0), "not_critical"),
     ("motzkin-top", "x^4*y^2 + x^2*y^4 - 3*x^2*y^2 + 1", (0, 0), "undetermined"),
     ("motzkin-zero", "x^4*y^2 + x^2*y^4 - 3*x^2*y^2 + 1", (1, 1), "strict_local_min"),
@@ -219,7 +221,7 @@ def test_scp16_local_minimum_on_a_kink():
     assert [u.description for u in L.kinks(point)] == ["hidden layer 1, unit 1, sample 3 (x = 3)"]
     assert v.value == 18 and v.hessian_inertia is None
     pieces = v.certificate["evidence"]["minimum"]["pieces"]
-    assert {tuple(p["region"]["pattern"]) for p in pieces} == {tuple(p.pattern) for p in L.pieces(point)}
+    assert {tuple(p["region"]["pattern"]) for p in pieces} == {tuple(p.branches) for p in L.pieces(point)}
     assert len(pieces) == 2
     # not global: the certificate holds a point of value exactly 14
     assert v.global_min is False
@@ -248,7 +250,7 @@ def test_kinks():
     # |x| + y^2 at 0: each piece is >= 0 on its half-plane (x >= 0 resp. x <= 0)
     v = verdict_of("abs-minimum")
     assert v.hessian_inertia is None and v.certificate["evidence"]["minimum"]["type"] == "pieces"
-    # relu(x) - relu(-x)/2 + y^2: slope 1 to the right, 1/2 to the left: goes down along -x at order 1
+    # |x| - relu(y): 0 is in the hull of the pieces' gradients (±1, 0), (±1, -1); down along +y at order 1
     v = verdict_of("relu-kink-saddle")
     assert v.certificate["evidence"]["descent"]["order"] == 1
     assert "clarke" in v.certificate["evidence"]
@@ -363,7 +365,7 @@ def test_an_undecidable_sign_gives_undetermined(monkeypatch):
     # (about 1e-19) cannot see it; with the precision capped there, the sign is undecided
     c = "2718281828459045235360287471352662497757/10^39"
     L = Landscape.from_expression(f"exp(x) - {c}*x", "x")
-    kernel = importlib.import_module("symlandscape.verify")
+    kernel = importlib.import_module("symlandscape.signs")
     assert classify(L, (1,)).kind == "not_critical"
     monkeypatch.setattr(kernel, "MAX_SIGN_PRECISION", 64)
     v = classify(L, (1,))
