@@ -79,7 +79,7 @@ def numeric_check(instance, *, seed=0, thorough=False):
 register(Claim(
     id="BLIND-SPOT",
     source=Source("Swirszcz, Czarnecki, Pascanu", "Local minima in training of neural networks", 2016,
-                  "Section 3.1 (blind spots of ReLU networks)", "arXiv:1611.06310; seed note 003"),
+                  "Section 3.1 (blind spots of ReLU networks)", "arXiv:1611.06310"),
     statement="If every hidden ReLU unit is inactive on every sample, the network outputs only its output bias: "
               "with that bias at the mean of the targets the point is a local minimum (generally not global); "
               "with any other bias it is not even critical.",

@@ -14,7 +14,7 @@ __all__ = ["generated_cases", "exact_check", "numeric_check", "RULES"]
 
 #: Seed note 004: Hung-yi Lee's lecture "类神经网络训练不起来怎么办 (一) 局部最小值与鞍点".
 LEE_LECTURE = Source("Hung-yi Lee", "Machine Learning 2021, lecture: when the gradient is small - local minima and "
-                     "saddle points (seed note 004)", 2021, "Hessian criteria at a critical point")
+                     "saddle points", 2021, "Hessian criteria at a critical point")
 
 #: Hessian sign pattern -> the verdict the rule predicts at a critical point.
 RULES = {

@@ -154,7 +154,7 @@ def numeric_check(instance, *, seed=0, thorough=False):
 register(Claim(
     id="INIT",
     source=Source("Swirszcz, Czarnecki, Pascanu", "Local minima in training of neural networks", 2016,
-                  "the initialisation experiment, as reported in seed note 003", "arXiv:1611.06310"),
+                  "the initialisation experiment (Section 3.1)", "arXiv:1611.06310"),
     statement="Gradient descent from initialisations with very negative w and b ends in the blind spot (every ReLU "
               "dead) while usual initialisations train: the fraction of dead runs grows as the initial mean of w "
               "and b goes negative.",

@@ -149,7 +149,7 @@ def numeric_check(instance, *, seed=0, thorough=False):
 register(Claim(
     id="KK19-fail",
     source=Source("Kawaguchi, Kaelbling", "Elimination of All Bad Local Minima in Deep Learning", 2019,
-                  "Section 5 (failure mode of eliminating local minima)", "arXiv:1901.00279; seed notes 000, 002"),
+                  "Section 5 (failure mode of eliminating local minima)", "arXiv:1901.00279"),
     statement="Eliminating bad local minima does not make descent succeed: an iterative method can converge in θ to "
               "a bad local minimum of L while the added neuron's parameters (a, w, b) diverge.",
     conventions=("loss Σ_i max(1 − y_i f̃(x_i), 0)³ + λa²/2 (a sum over samples)",

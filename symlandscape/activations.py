@@ -198,11 +198,13 @@ ACTIVATIONS = {
 }
 
 
-def get_activation(activation, **parameters):
+def get_activation(activation, *arguments, **parameters):
     """Return the :class:`Activation` named ``activation`` (or pass one through).
 
-    >>> get_activation("leaky_relu", slope="1/10").parameters["slope"]
-    1/10
+    Parameters go by position or by name:
+
+    >>> get_activation("leaky_relu", "1/10").parameters["slope"], get_activation("leaky_relu", slope="1/10").parameters["slope"]
+    (1/10, 1/10)
     """
     if isinstance(activation, Activation):
         return activation
@@ -211,8 +213,10 @@ def get_activation(activation, **parameters):
             f"activation={activation!r} is not registered; choose one of {sorted(ACTIVATIONS)}"
         )
     try:
-        return ACTIVATIONS[activation](**parameters)
+        return ACTIVATIONS[activation](*arguments, **parameters)
     except TypeError as exc:
-        raise InvalidArgument(f"activation={activation!r} does not take parameters {parameters}: {exc}") from None
+        given = [repr(a) for a in arguments] + [f"{k}={v!r}" for k, v in parameters.items()]
+        raise InvalidArgument(f"activation={activation!r} does not take the parameters ({', '.join(given)}): "
+                              f"{exc}") from None
 
 

@@ -163,11 +163,11 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
 def _unverifiable(verdict, reason):
     """An ``undetermined`` verdict that states nothing, for a search result the checker cannot check."""
     certificate = {"type": "classification", "kind": "undetermined", "point": list(verdict.certificate["point"]),
-                   "value": verdict.certificate["value"], "critical": False, "hessian_inertia": None,
+                   "value": verdict.certificate["value"], "critical": None, "hessian_inertia": None,
                    "global_min": None, "evidence": {}, "global": None}
     explanation = (f"Undetermined: the search proposed {verdict.kind}, but the independent checker cannot "
                    f"establish the facts it relies on ({reason}); nothing is claimed.")
-    return replace(verdict, kind="undetermined", critical=False, hessian_inertia=None, global_min=None,
+    return replace(verdict, kind="undetermined", critical=None, hessian_inertia=None, global_min=None,
                    certificate=certificate, explanation=explanation)
 
 
@@ -1625,7 +1625,7 @@ class _Search:
             except SymlandscapeError as exc:
                 # the adjacent pieces are undecided: nothing that depends on them can be stated
                 self.notes.append(f"The adjacent pieces are undecided: {exc}.")
-                kind, self.evidence, self.congruence, self.critical = "undetermined", {}, None, False
+                kind, self.evidence, self.congruence, self.critical = "undetermined", {}, None, None
                 if data is not None and data.get("type") != "witness":
                     global_min, data = None, None
                 proof = None
@@ -1639,7 +1639,8 @@ class _Search:
             "kind": kind,
             "point": [_text(x) for x in self.pt],
             "value": _text(self.value),
-            "critical": self.critical if kind != "not_critical" else False,
+            # an undetermined verdict that did not establish criticality says so (null), never "no"
+            "critical": False if kind == "not_critical" else (True if self.critical else None),
             "hessian_inertia": inertia,
             "global_min": global_min,
             "evidence": self.evidence,

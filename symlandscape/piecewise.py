@@ -97,6 +97,8 @@ class PiecewiseLandscape(Landscape):
             units, key=lambda u: (len(u.atoms(*classes)), order.get(u, len(order)), sympy.default_sort_key(u))
         ))
         self._pieces = {}
+        self._kinks = None  # (point, Kinks) of the last point asked about
+        self._adjacent = {}  # point -> (adjacent pieces, their certificate), a few points kept
         # every piece is a polynomial iff the expression is one once each unit is read as a
         # new variable and each unit's arguments are polynomials (branches are polynomial)
         self.rational_valued = _piecewise_polynomial(expression)
@@ -170,12 +172,12 @@ class PiecewiseLandscape(Landscape):
 
     # -- the engine interface --------------------------------------------------------
     def _kinks_at(self, pt):
-        if getattr(self, "_kinks", None) is None or self._kinks[0] != pt:
+        if self._kinks is None or self._kinks[0] != pt:
             self._kinks = (pt, Kinks(self._expression, self._variables, pt))
         return self._kinks[1]
 
     def _pieces_at(self, pt):
-        cache = self.__dict__.setdefault("_adjacent", {})
+        cache = self._adjacent
         if pt not in cache:
             kinks = self._kinks_at(pt)
             if kinks.smooth:

@@ -10,7 +10,7 @@ runs.  It therefore changes nothing unless asked:
   default profile, or whatever ``--hypothesis-profile`` or a conftest loaded).  An
   explicit ``--hypothesis-profile`` wins over this plugin's option.
 - markers ``slow`` (a long-running check) and ``claim(*ids)`` (the claim ids of
-  ``CLAIMS.md`` a test checks, e.g. ``@pytest.mark.claim("K16-ii", "K16-iii")``) are
+  ``symlandscape check`` a test checks, e.g. ``@pytest.mark.claim("K16-ii", "K16-iii")``) are
   registered, so ``--strict-markers`` accepts them; ``-m "claim"`` or ``-k`` select.
 
 The profile loaded at configure time is restored at unconfigure time, so an in-process
@@ -54,7 +54,7 @@ PROFILE_VARIABLE = "SYMLANDSCAPE_PROFILE"
 #: Marker lines registered by the plugin (``name(args): description``).
 MARKERS = (
     "slow: a long-running check (deselect with -m 'not slow')",
-    "claim(*ids): the claim ids of CLAIMS.md this test checks, e.g. claim('K16-ii')",
+    "claim(*ids): the ids of the claims this test checks (as listed by `symlandscape check`), e.g. claim('K16-ii')",
 )
 
 _previous_profiles = {}

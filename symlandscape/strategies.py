@@ -24,7 +24,10 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from .deep_linear import DeepLinearLandscape, deep_linear
-from .errors import InvalidArgument
+from hypothesis.errors import InvalidArgument as _HypothesisInvalidArgument
+
+from .errors import InvalidArgument as _SymlandscapeInvalidArgument
+from .errors import NotExactError
 from .exact import rational, to_sympy
 from .landscape import Landscape
 from .network import mlp
@@ -47,7 +50,25 @@ RELU_POINT_KINDS = ("generic", "kink", "dead", "blind_spot")
 _SHORT_RANGE_DENOMINATOR = 64
 
 
+class InvalidArgument(_SymlandscapeInvalidArgument, _HypothesisInvalidArgument):
+    """A bad argument to a strategy: both :class:`symlandscape.InvalidArgument` and
+    :class:`hypothesis.errors.InvalidArgument`, so that either ``except`` catches it."""
+
+
 # -- argument validation (eager: errors appear where the strategy is defined) ------------
+class _NotExactArgument(NotExactError, _HypothesisInvalidArgument):
+    """A float where a strategy needs an exact bound (both error trees, as :class:`InvalidArgument`)."""
+
+
+def _rational_argument(value, name):
+    try:
+        return rational(value, name)
+    except NotExactError as exc:
+        raise _NotExactArgument(str(exc)) from None
+    except _SymlandscapeInvalidArgument as exc:
+        raise InvalidArgument(str(exc)) from None
+
+
 def _check_int(name, value, minimum=None, maximum=None):
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgument(f"{name}={value!r} must be an integer")
@@ -73,8 +94,8 @@ def _check_bool(name, value):
 
 def _check_bounds(min_value, max_value, max_denominator):
     """Exact bounds as ``Fraction`` (or None) and the denominator cap; reject empty ranges."""
-    low = None if min_value is None else _fraction(rational(min_value, "min_value"))
-    high = None if max_value is None else _fraction(rational(max_value, "max_value"))
+    low = None if min_value is None else _fraction(_rational_argument(min_value, "min_value"))
+    high = None if max_value is None else _fraction(_rational_argument(max_value, "max_value"))
     if max_denominator is not None:
         _check_int("max_denominator", max_denominator, 1)
     if low is not None and high is not None:
@@ -535,7 +556,7 @@ def relu_points(landscape, *, kinds=RELU_POINT_KINDS, min_value=-3, max_value=3,
     exactly at 0 on one sample (``"kink"``) or at ``<= 0`` on every sample (``"dead"``,
     on a kink when the margin is 0).  ``"blind_spot"`` makes every first-layer unit
     strictly inactive on every sample and sets the output bias so that the (then
-    constant) output equals the mean target: a local minimum (seed note 003).
+    constant) output equals the mean target: a local minimum (Swirszcz, Czarnecki, Pascanu 2016, Section 3.1).
     Kinks and dead units need biases.
 
     >>> from hypothesis import find

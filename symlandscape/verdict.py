@@ -49,7 +49,7 @@ class Verdict:
 
     kind: str
     value: object
-    critical: bool
+    critical: bool | None
     hessian_inertia: dict | None = field(hash=False)
     global_min: bool | None
     certificate: dict = field(hash=False)
@@ -62,9 +62,12 @@ class Verdict:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise InvalidArgument(f"kind={self.kind!r} is not one of {list(KINDS)}")
-        for name in ("critical", "verified"):
-            if not isinstance(getattr(self, name), bool):
-                raise InvalidArgument(f"{name}={getattr(self, name)!r} must be True or False")
+        if not isinstance(self.verified, bool):
+            raise InvalidArgument(f"verified={self.verified!r} must be True or False")
+        if not any(self.critical is v for v in (True, False, None)) or (
+                self.critical is None and self.kind != "undetermined"):
+            raise InvalidArgument(f"critical={self.critical!r} must be True, False, or None (not established, "
+                                  "only for an undetermined verdict)")
         if self.global_min not in (True, False, None):
             raise InvalidArgument(f"global_min={self.global_min!r} must be True, False or None")
         inertia = self.hessian_inertia
@@ -115,7 +118,7 @@ class Verdict:
             f"kind: {self.kind} ({_DESCRIPTIONS[self.kind]})",
             f"point: ({names}) = ({', '.join(self.point)})",
             f"value: {_exact_text(self.value)}",
-            f"critical: {'yes' if self.critical else 'no'}",
+            "critical: " + {True: "yes", False: "no", None: "not established"}[self.critical],
             "Hessian inertia: " + (_inertia_text(self.hessian_inertia) if self.hessian_inertia is not None
                                    else "none (the Hessian does not exist or was not established)"),
             "global minimum: " + {True: "yes", False: "no", None: "unknown"}[self.global_min],

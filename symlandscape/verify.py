@@ -240,7 +240,7 @@ class _Checker:
         return tuple(_rational(v, f"{name}[{i}]") for i, v in enumerate(_list(data, name, self.n)))
 
     def polynomial_text(self, text, name, ctx):
-        return _to_polynomial(self.parse(text, name), ctx, self.variables)
+        return jets.polynomial(self.parse(text, name), self.variables, ctx)
 
     # -- the landscape, by the checker's own evaluation --------------------------------
     def in_domain(self, pt, name):
@@ -265,8 +265,8 @@ class _Checker:
         self.kinks = kinks
         if self.kind == "undetermined" and not self.evidence:
             # a verdict that states nothing needs no derivative (the checker may be unable to form one)
-            if self.cert["critical"] is not False:
-                _fail("an undetermined verdict without evidence must state critical=false")
+            if self.cert["critical"] is not None:
+                _fail("an undetermined verdict without evidence must state critical=null")
             self.proofs, self.piece_gradients, self.gradient, self.hessian = [], {}, None, None
             return
         if kinks.smooth:
@@ -356,8 +356,16 @@ class _Checker:
         self.check_global(cert["global_min"], cert["global"])
 
     def check_criticality(self, critical):
+        """``critical`` is true (proven by ``critical``/``clarke``), false (only for ``not_critical``,
+        proven by ``gradient``/``separation``) or null (an ``undetermined`` verdict that did not
+        establish it)."""
+        if critical is None:
+            if self.kind != "undetermined" or set(self.evidence) & {"critical", "clarke"}:
+                _fail("critical=null (not established) is only for an undetermined verdict without "
+                      "criticality evidence")
+            return
         if not isinstance(critical, bool):
-            _fail(f"critical={critical!r} must be true or false")
+            _fail(f"critical={_show(critical)} must be true, false or null")
         ev = self.evidence
         smooth = self.gradient is not None
         if self.kind == "not_critical":
@@ -374,9 +382,8 @@ class _Checker:
             return
         present = set(ev) & {"critical", "clarke"}
         if not critical:
-            if self.kind != "undetermined" or present:
-                _fail(f"kind {self.kind!r} needs critical=true with its evidence")
-            return
+            _fail(f"critical=false states that the point is not critical: that is kind 'not_critical', with "
+                  f"its evidence (an undetermined verdict says critical=null)")
         key = "critical" if smooth else "clarke"
         if present != {key}:
             _fail(f"a critical point {'with' if smooth else 'without'} a gradient needs exactly the "
@@ -666,15 +673,19 @@ class _Checker:
             c = _rational(term["coefficient"], f"{name}.terms[{i}].coefficient")
             if c <= 0:
                 _fail(f"{name}.terms[{i}].coefficient must be positive")
-            q = _to_polynomial(self.parse(term["polynomial"], f"{name}.terms[{i}].polynomial"), ctx, self.variables)
+            q = self.polynomial_text(term["polynomial"], f"{name}.terms[{i}].polynomial", ctx)
             if q == 0:
                 _fail(f"{name}.terms[{i}].polynomial is zero")
-            contribution = ctx.constant(c) * q * q
+            g = ctx.constant(1)
             if "constraint" in term:
                 k = _integer(term["constraint"], f"{name}.terms[{i}].constraint")
                 if not 0 <= k < len(constraints):
                     _fail(f"{name}.terms[{i}].constraint={k} is not a constraint of the piece")
-                contribution = contribution * jets.polynomial(constraints[k], self.variables, ctx)
+                g = jets.polynomial(constraints[k], self.variables, ctx)
+            # the product is bounded before it is formed: a certificate may hold huge polynomials
+            budget.check("max_degree", 2 * q.total_degree() + g.total_degree(), f"{name}.terms[{i}]")
+            budget.check("max_terms", len(q) * len(q) * len(g) // 4, f"{name}.terms[{i}] (an estimate of its expansion)")
+            contribution = ctx.constant(c) * q * q * g
             residual = residual - contribution
         if residual != 0:
             _fail(f"{name}: the identity L {'-' if sense == 'lower' else '+'} ... does not hold: "
@@ -790,39 +801,3 @@ def _matrix_vector(H, x):
             total = _plus(total, _times(_exact(a), b))
         result.append(total)
     return result
-
-
-def _to_polynomial(expr, ctx, variables):
-    """A parsed SymPy expression as an ``fmpq_mpoly`` in ``ctx`` (generators in variable order).
-
-    Only sums, products, non-negative integer powers, rationals and the variables are
-    accepted: anything else is not a polynomial and is rejected.
-    """
-    gens = ctx.gens()
-    index = {v: i for i, v in enumerate(variables)}
-    by_name = {str(v): i for i, v in enumerate(variables)}
-
-    def convert(node):
-        if node.is_Symbol:
-            i = index.get(node, by_name.get(node.name))
-            if i is None:
-                _fail(f"{node} is not a variable of the landscape")
-            return gens[i]
-        if node.is_Rational:
-            return ctx.constant(flint.fmpq(int(node.p), int(node.q)))
-        if node.is_Add:
-            result = ctx.constant(0)
-            for arg in node.args:
-                result = result + convert(arg)
-            return result
-        if node.is_Mul:
-            result = ctx.constant(1)
-            for arg in node.args:
-                result = result * convert(arg)
-            return result
-        if node.is_Pow and node.exp.is_Integer and 0 <= node.exp:
-            budget.check("max_degree", int(node.exp), "a polynomial of the certificate")
-            return convert(node.base) ** int(node.exp)
-        _fail(f"{node} is not a polynomial with rational coefficients")
-
-    return convert(expr)

@@ -8,6 +8,7 @@ SymPy expression of the loss, kinks by substituting into the network's own outpu
 
 from fractions import Fraction
 
+import hypothesis.errors
 import pytest
 import sympy
 from hypothesis import HealthCheck, Phase, given, settings
@@ -318,6 +319,8 @@ def test_bad_arguments_raise_at_definition(define, message):
     with pytest.raises(InvalidArgument) as info:
         define()
     assert message in str(info.value)
+    # the error Hypothesis users catch, too
+    assert isinstance(info.value, hypothesis.errors.InvalidArgument)
 
 
 def test_float_bounds_are_refused_with_an_exact_suggestion():

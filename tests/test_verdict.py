@@ -85,7 +85,7 @@ def test_frozen_and_validated():
                   hessian_inertia={"positive": 1, "negative": 1, "zero": 0}, global_min=False,
                   certificate={"type": "classification"}, verified=True, explanation="")
     Verdict(**fields)
-    for change in ({"kind": "saddle"}, {"critical": 1}, {"global_min": "no"},
+    for change in ({"kind": "saddle"}, {"critical": 1}, {"critical": None}, {"global_min": "no"},
                    {"hessian_inertia": {"positive": 1}}, {"certificate": {}}):
         with pytest.raises(InvalidArgument):
             Verdict(**{**fields, **change})

@@ -230,7 +230,8 @@ def test_hand_written_certificate():
     ({"global_min": True}, "global_lower_bound"),
     ({"global": {"type": "witness", "point": ["2", "0"], "value": "1"}}, "not lower"),
     ({"type": "verdict"}, "must have type 'classification'"),
-    ({"critical": False}, "needs critical=true"),
+    ({"critical": False}, "that is kind 'not_critical'"),
+    ({"critical": None}, "only for an undetermined verdict"),
 ])
 def test_hand_written_certificate_failures(change, message):
     with pytest.raises(CertificateError, match=re.escape(message)):
