@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
+import time
 from dataclasses import dataclass, fields, replace
 
 from .errors import InvalidArgument
 
-__all__ = ["Budget", "BudgetExceeded", "current", "limits", "check", "DEFAULT"]
+__all__ = ["Budget", "BudgetExceeded", "current", "limits", "check", "check_bits", "Deadline", "DEFAULT"]
 
 
 @dataclass(frozen=True)
@@ -105,3 +107,50 @@ def check(bound, size, what):
         raise BudgetExceeded(f"{what} has {noun} {shown}, above the bound {bound}={limit} "
                              f"(raise it with {option} or budget.limits({bound}=...))")
     return size
+
+
+def check_bits(bits, what):
+    """Raise :class:`BudgetExceeded` when a number of ``bits`` bits has more than ``max_digits`` digits.
+
+    Called *before* a number is computed, with an estimate of its size in bits.  ``what``
+    may be a function returning the text, so that hot loops format nothing.
+
+    >>> check_bits(100, "2^100")
+    100
+    >>> check_bits(10**9, "2^x at the point")
+    Traceback (most recent call last):
+    ...
+    symlandscape.budget.BudgetExceeded: 2^x at the point has digits 301029996, above the bound max_digits=10000 (raise it with --max-digits or budget.limits(max_digits=...))
+    """
+    # a number has more than d digits exactly when it is at least 10^d, i.e. log2 >= d log2(10)
+    if bits >= current().max_digits * _BITS_PER_DIGIT:
+        check("max_digits", int(bits * math.log10(2)) + 1, what() if callable(what) else what)
+    return bits
+
+
+# a number of d decimal digits has at most d * log2(10) bits
+_BITS_PER_DIGIT = math.log2(10)
+
+
+class Deadline:
+    """The end of one bounded step: ``max_seconds`` of the budget in force, from now.
+
+    Long exact computations call :meth:`check` between steps (no signal is used, so this
+    works in any thread).
+
+    >>> Deadline().check("the expansion")  # well within the bound: nothing happens
+    """
+
+    def __init__(self, seconds=None):
+        self.seconds = current().max_seconds if seconds is None else seconds
+        self.end = time.monotonic() + self.seconds
+
+    def check(self, what):
+        """Raise :class:`BudgetExceeded`, saying that ``what`` ran out of time, once the deadline passed.
+
+        ``what`` may be a function returning the text (called only when the time is up).
+        """
+        if time.monotonic() > self.end:
+            what = what() if callable(what) else what
+            raise BudgetExceeded(f"{what} did not finish within {self.seconds:g} s, the bound max_seconds="
+                                 f"{self.seconds:g} (raise it with --max-seconds or budget.limits(max_seconds=...))")

@@ -29,18 +29,32 @@ variables; write ``exp(1)`` for Euler's number.
 * Every error is a one-line :class:`~symlandscape.errors.ParseError` naming the
   offending token and its column (1-based character offset in the text).
 
-Resource guards, all checked before SymPy does the work: at most 100_000 characters,
-nesting (parentheses, calls, ``^`` chains) at most 200 deep, number literals of at most
-10_000 digits with ``|exponent| <= 10_000``, numeric exponents with ``|e| <= 10_000``,
-no exact number above 10**6 bits (estimated as ``|e|*log2|base|`` for powers), no
+Resource guards, all checked before SymPy does the work.  From the budget in force
+(:mod:`symlandscape.budget`, which the CLI sets with ``--max-nesting`` and friends):
+nesting (parentheses, calls, ``^`` chains) at most ``max_nesting`` deep; no exact number,
+read or computed, of more than ``max_digits`` digits (estimated as ``|e|*log2|base|``
+bits for powers, before the power is computed); a structural bound on the expanded
+polynomial — ``deg(a*b) = deg a + deg b``, ``deg(a^k) = k deg a``, functions keep the
+largest degree of their arguments, and the number of terms is bounded by the product
+bound and by ``binomial(n + d, n)`` for ``n`` variables — of at most ``max_degree`` and
+``max_terms``; at most ``max_nodes`` distinct subexpressions.  Fixed guards: at most
+100_000 characters, literal exponents and numeric exponents with ``|e| <= 10_000``, no
 non-integer power of a number above 1024 bits, at most 16 arguments to a (flattened)
 ``max``/``min``, ``abs``/``max``/``min`` nested at most 32 deep with arguments of at most
-1000 tokens, and at most 10 seconds of SymPy work (checked between operations).
+1000 tokens, and at most 10 seconds (or ``max_seconds``, if smaller) of SymPy work.
+
+The *domain* of what the user wrote is recorded while parsing, before SymPy simplifies
+anything (``relu(x)/x`` is undefined at ``x = 0`` even where SymPy cancels ``x/x``):
+every divisor is nonzero, every logarithm's argument positive, every base of a
+non-integer rational power nonnegative (positive if the exponent is negative), every
+base of a power with a variable exponent positive.  :func:`parse_with_domain` returns
+these conditions with the expression.
 """
 
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -48,16 +62,15 @@ from typing import Callable
 
 import sympy
 
+from . import budget
 from .activations import leaky_relu, relu, sigmoid
 from .errors import InvalidArgument, ParseError
 
-__all__ = ["FUNCTIONS", "FunctionSpec", "parse_expression", "parse_variables"]
+__all__ = ["FUNCTIONS", "FunctionSpec", "parse_expression", "parse_with_domain", "parse_variables",
+           "domain_of", "check_size", "RELATIONS"]
 
 MAX_LENGTH = 100_000
-MAX_DEPTH = 200
 MAX_EXPONENT = 10_000
-MAX_DIGITS = 10_000
-MAX_BITS = 10**6
 MAX_ROOT_BITS = 1024
 MAX_MINMAX_ARGS = 16
 MAX_PIECEWISE_DEPTH = 32
@@ -177,6 +190,16 @@ def _one_line(text):
     return " ".join(str(text).split())
 
 
+def _bound(name):
+    """How a message names a budget bound: ``max_digits=10000; raise it with --max-digits``."""
+    return f"{name}={getattr(budget.current(), name)}; raise it with --{name.replace('_', '-')}"
+
+
+def _bits_limit():
+    """The most bits an exact number may have under the budget's ``max_digits``."""
+    return budget.current().max_digits * math.log2(10)
+
+
 def _digits_to_int(digits):
     """``int(digits)`` without Python's 4300-digit conversion limit."""
     if len(digits) <= 4000:
@@ -186,8 +209,13 @@ def _digits_to_int(digits):
     return high * 10 ** (len(digits) - half) + low
 
 
+def _log2(n):
+    return math.log2(n) if n > 1 else 0.0
+
+
 def _rational_bits(value):
-    return max(abs(int(value.p)).bit_length(), int(value.q).bit_length())
+    """About the bits of a rational: log2 of its numerator or denominator, whichever is larger."""
+    return max(_log2(abs(int(value.p))), _log2(int(value.q)))
 
 
 def _number_bits(expr):
@@ -211,6 +239,147 @@ def _radical_bits(expr):
     if isinstance(expr, sympy.Mul):
         return sum(_radical_bits(a) for a in expr.args)
     return 0
+
+
+def _coefficient_bits(expr):
+    """Bits of the numerator and of the denominator of the numeric coefficient of a term."""
+    if isinstance(expr, sympy.Rational):
+        return _log2(abs(int(expr.p))), _log2(int(expr.q))
+    coefficient, rest = expr.as_coeff_Mul()
+    return _log2(abs(int(coefficient.p))) + _number_bits(rest), _log2(int(coefficient.q))
+
+
+def _has_symbols(expr):
+    return bool(expr.free_symbols)
+
+
+#: The relations a domain condition states about its expression.
+RELATIONS = ("nonzero", "positive", "nonnegative")
+_RELATION_TEXT = {"nonzero": "!=", "positive": ">", "nonnegative": ">="}
+
+
+def _positive_everywhere(expr):
+    """True when ``expr`` is positive for all real values of its variables, by its form alone.
+
+    ``exp(...)``, ``sigmoid(...)``, positive rationals, and sums, products and rational
+    powers of those: ``log(1 + exp(-y*f))`` (the logistic loss) needs no check at a point.
+    """
+    if isinstance(expr, sympy.Rational):
+        return expr > 0
+    if isinstance(expr, (sympy.exp, sigmoid)):
+        return True
+    if expr.is_Add or expr.is_Mul:
+        return all(_positive_everywhere(a) for a in expr.args)
+    if expr.is_Pow and isinstance(expr.exp, sympy.Rational):
+        return _positive_everywhere(expr.base)
+    return False
+
+
+def _satisfies(sign, relation):
+    return sign != 0 if relation == "nonzero" else sign > 0 if relation == "positive" else sign >= 0
+
+
+def _constant_sign(expr):
+    """The sign of an exact constant, or None if the checker's sign rule cannot decide it."""
+    if isinstance(expr, sympy.Rational):
+        return (expr.p > 0) - (expr.p < 0)
+    from .verify import exact_sign
+
+    try:
+        return exact_sign(expr)
+    except Exception:  # noqa: BLE001 - undecided, whatever SymPy raised on the way: refuse the input
+        return None
+
+
+def _capped_binomial(n, k, cap):
+    """``binomial(n, k)``, or a number above ``cap`` as soon as it is known to exceed it."""
+    k = min(k, n - k)
+    if k < 0:
+        return 0
+    value = 1
+    for i in range(1, k + 1):
+        value = value * (n - k + i) // i  # binomial(n - k + i, i), an integer at every step
+        if value > cap:
+            return cap + 1
+    return value
+
+
+class _Sizes:
+    """Structural upper bounds on the degree and the terms of every node, once expanded.
+
+    ``deg(a + b) = max``, ``deg(a*b) = deg a + deg b``, ``deg(a^k) = |k| deg a`` (``ceil|r|``
+    for a rational ``r``); functions and variable exponents keep the largest degree of
+    their arguments (``relu(p)`` becomes ``p`` in a piece).  Terms: sums add, products
+    multiply, ``t`` terms to the power ``k`` give at most ``binomial(t + k - 1, k)``, and no
+    polynomial of degree ``d`` in ``n`` variables has more than ``binomial(n + d, n)``.
+    Memoised over the expression DAG, so each distinct node is measured once.
+    """
+
+    def __init__(self):
+        limits = budget.current()
+        self.max_degree, self.max_terms, self.max_nodes = limits.max_degree, limits.max_terms, limits.max_nodes
+        self.memo = {}
+
+    def check(self, root, variables, what):
+        """``(degree, terms)`` of ``root``; BudgetExceeded naming ``what`` if any node is too large."""
+        memo = self.memo
+        stack = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in memo:
+                continue
+            if node.args and not ready:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if a not in memo)
+                continue
+            memo[node] = self._measure(node, variables, what)
+            if len(memo) > self.max_nodes:
+                budget.check("max_nodes", len(memo), what)
+        return memo[root]
+
+    def _measure(self, node, variables, what):
+        cap = self.max_terms
+        if node.is_Symbol:
+            return 1, 1
+        if not node.args:
+            return 0, 1
+        sizes = [self.memo[a] for a in node.args]
+        if node.is_Add:
+            degree, terms = max(d for d, _ in sizes), min(sum(t for _, t in sizes), cap + 1)
+        elif node.is_Mul:
+            degree, terms = sum(d for d, _ in sizes), 1
+            for _, t in sizes:
+                terms = min(terms * t, cap + 1)
+        elif node.is_Pow and isinstance(node.exp, sympy.Rational):
+            (d, t), k = sizes[0], abs(node.exp)
+            if node.exp.is_Integer:
+                degree, terms = int(k) * d, _capped_binomial(t + int(k) - 1, int(k), cap) if t > 1 else 1
+            else:
+                degree, terms = math.ceil(k) * d, t
+        else:
+            degree, terms = max(d for d, _ in sizes), max(t for _, t in sizes)
+        if degree == 0:
+            return 0, 1
+        if degree > self.max_degree:
+            budget.check("max_degree", degree, what)
+        terms = min(terms, _capped_binomial(variables + degree, variables, cap))
+        if terms > cap:
+            budget.check("max_terms", _terms_shown(node, sizes, terms, variables, degree), what)
+        return degree, terms
+
+
+def _terms_shown(node, sizes, terms, variables, degree):
+    """The bound on the terms of ``node`` to print, without the cap used while measuring."""
+    if node.is_Add:
+        structural = sum(t for _, t in sizes)
+    elif node.is_Mul:
+        structural = math.prod(t for _, t in sizes)
+    elif node.is_Pow and isinstance(node.exp, sympy.Integer) and abs(node.exp) < 10_000:
+        k = abs(int(node.exp))
+        structural = math.comb(sizes[0][1] + k - 1, k)
+    else:
+        return terms
+    return min(structural, math.comb(variables + degree, variables)) if degree < 10_000 else structural
 
 
 _UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity)
@@ -251,6 +420,7 @@ class _Lexer:
         self.end = 0  # just after the last consumed token
         self.count = 0  # tokens consumed so far
         self._peeked = None
+        self.max_digits = budget.current().max_digits
 
     def peek(self):
         if self._peeked is None:
@@ -322,10 +492,10 @@ class _Lexer:
                 "digits, e.g. 1e-3"
             )
         digits = len(whole) + len(frac)
-        if digits > MAX_DIGITS:
+        if digits > self.max_digits:
             raise ParseError(
                 f"number {_show(literal)} at column {col} has {digits} digits; at most "
-                f"{MAX_DIGITS} are allowed"
+                f"{self.max_digits} are allowed ({_bound('max_digits')})"
             )
         scale = -len(frac)
         if exponent is not None:
@@ -336,7 +506,14 @@ class _Lexer:
                     f"+-{MAX_EXPONENT}"
                 )
             scale += int(exponent)
-        mantissa = _digits_to_int((whole + frac).lstrip("0") or "0")
+        significant = (whole + frac).lstrip("0") or "0"
+        written = len(significant) + scale if scale >= 0 else max(len(significant), 1 - scale)
+        if significant != "0" and written > self.max_digits:
+            raise ParseError(
+                f"number {_show(literal)} at column {col} has {written} digits once written out; at "
+                f"most {self.max_digits} are allowed ({_bound('max_digits')})"
+            )
+        mantissa = _digits_to_int(significant)
         if scale >= 0:
             value = sympy.Integer(mantissa * 10**scale)
         else:
@@ -352,6 +529,8 @@ class _Lexer:
 class _Unit:
     negative: bool
     value: sympy.Expr
+    start: int = 0  # the operand's text is text[start:end]
+    end: int = 0
 
 
 class _Parser:
@@ -367,14 +546,42 @@ class _Parser:
         self.text = text
         self.symbols = symbols  # dict name -> Symbol, or None for "any name"
         self.piecewise_depth = 0
-        self.deadline = time.monotonic() + MAX_SECONDS
+        limits = budget.current()
+        self.max_nesting = limits.max_nesting
+        self.max_bits = _bits_limit()
+        self.seconds = min(MAX_SECONDS, limits.max_seconds)
+        self.deadline = time.monotonic() + self.seconds
+        self.sizes = _Sizes()
+        self.names = set()  # variables seen so far: their number bounds the terms of any node built
+        self.conditions = []  # (expression, relation, where), in reading order, inner ones first
 
     def _check_time(self, token):
         if time.monotonic() > self.deadline:
             raise ParseError(
-                f"expression too expensive to build: gave up after {MAX_SECONDS:g} s at column "
+                f"expression too expensive to build: gave up after {self.seconds:g} s at column "
                 f"{token.col} ({token.describe()}); simplify the expression"
             )
+
+    def _require(self, expr, relation, where):
+        """Record that ``expr`` must be ``relation`` (see :data:`RELATIONS`) for ``where`` to be defined.
+
+        A condition on a constant is decided now: a violated one is a ParseError.
+        """
+        if _positive_everywhere(expr):
+            return
+        if not _has_symbols(expr):
+            sign = _constant_sign(expr)
+            if sign is None:
+                raise ParseError(f"{where}: cannot decide exactly whether {_show(str(expr), 40)} "
+                                 f"{_RELATION_TEXT[relation]} 0")
+            if not _satisfies(sign, relation):
+                raise ParseError(f"{where} is undefined: it needs {_show(str(expr), 40)} "
+                                 f"{_RELATION_TEXT[relation]} 0")
+            return
+        self.conditions.append((expr, relation, where))
+
+    def _check_size(self, expr, what):
+        self.sizes.check(expr, len(self.names), what)
 
     # ---- entry
     def parse(self):
@@ -387,6 +594,7 @@ class _Parser:
         token = self.lexer.peek()
         if token.kind != "end":
             raise self._bad_terminator(token, expected="end of input")
+        self._check_size(value, "the expression")
         return value
 
     # ---- one nesting level
@@ -400,14 +608,14 @@ class _Parser:
                 negative ^= token.text == "-"
                 self.lexer.next()
                 token = self.lexer.peek()
-            if depth + carets > MAX_DEPTH:
+            if depth + carets > self.max_nesting:
                 raise ParseError(
-                    f"nesting deeper than {MAX_DEPTH} at column {token.col} "
-                    f"({token.describe()}); simplify the expression"
+                    f"nesting deeper than {self.max_nesting} at column {token.col} "
+                    f"({token.describe()}); simplify the expression ({_bound('max_nesting')})"
                 )
             start = token.col - 1
             value = self._operand(depth + carets)
-            units.append(_Unit(negative, value))
+            units.append(_Unit(negative, value, start, self.lexer.end))
             token = self.lexer.peek()
             if token.kind in ("number", "name") or (token.kind == "op" and token.text == "("):
                 before = _show(self.text[start:self.lexer.end], 20)[1:-1]
@@ -452,10 +660,10 @@ class _Parser:
         raise ParseError(f"unexpected {token.describe()} at column {token.col}: expected {what}")
 
     def _check_depth(self, depth, token):
-        if depth > MAX_DEPTH:
+        if depth > self.max_nesting:
             raise ParseError(
-                f"nesting deeper than {MAX_DEPTH} at column {token.col} ({token.describe()}); "
-                "simplify the expression"
+                f"nesting deeper than {self.max_nesting} at column {token.col} ({token.describe()}); "
+                f"simplify the expression ({_bound('max_nesting')})"
             )
 
     def _bad_terminator(self, token, expected, opened=None):
@@ -489,6 +697,7 @@ class _Parser:
                 f"name {name!r} at column {token.col} is reserved (a Python keyword or builtin); "
                 "choose another variable name"
             )
+        self.names.add(name)
         if self.symbols is None:
             return sympy.Symbol(name, real=True)
         symbol = self.symbols.get(name)
@@ -571,11 +780,18 @@ class _Parser:
                 f"function {name!r} at column {name_token.col} is undefined here ({name}(...) "
                 f"evaluates to {result})"
             )
+        if name == "log":
+            self._require(args[0], "positive", f"{self._excerpt(name_token.col - 1, self.lexer.end)} at column "
+                                               f"{name_token.col}")
         return result
 
     # ---- reduction of one level
+    def _excerpt(self, start, end):
+        """The user's text from ``start`` to ``end``, on one line and short, for messages."""
+        return _show(self.text[start:end], 40)[1:-1]
+
     def _reduce(self, units, ops):
-        values, joins = [], []
+        values, joins, spans = [], [], []
         i, n = 0, len(units)
         while i < n:
             j = i
@@ -585,23 +801,27 @@ class _Parser:
             if units[j].negative:
                 result = -result
             for k in range(j - 1, i - 1, -1):
-                result = self._power(units[k].value, result, ops[k])
+                where = f"{self._excerpt(units[k].start, units[j].end)} at column {units[k].start + 1}"
+                result = self._power(units[k].value, result, ops[k], where)
                 if units[k].negative:
                     result = -result
             values.append(result)
+            spans.append((units[i].start, units[j].end))
             if j < n - 1:
                 joins.append(ops[j])
             i = j + 1
 
         terms = []
         factors, factor_ops, negative = [values[0]], [None], False
-        for op, value in zip(joins, values[1:]):
+        for op, value, span in zip(joins, values[1:], spans[1:]):
             if op.text in ("*", "/"):
                 if op.text == "/":
                     if value == 0:
                         raise ParseError(
                             f"division by zero at column {op.col}: the divisor after '/' is 0"
                         )
+                    self._require(value, "nonzero",
+                                  f"the division by {self._excerpt(*span)} at column {op.col}")
                     value = sympy.Pow(value, sympy.S.NegativeOne)
                 factors.append(value)
                 factor_ops.append(op)
@@ -611,7 +831,7 @@ class _Parser:
         terms.append(self._product(factors, factor_ops, negative))
         return self._sum(terms, [None] + [op for op in joins if op.text in ("+", "-")])
 
-    def _power(self, base, exponent, op):
+    def _power(self, base, exponent, op, where):
         self._check_time(op)
         if isinstance(exponent, sympy.Rational):
             if abs(exponent) > MAX_EXPONENT:
@@ -619,11 +839,12 @@ class _Parser:
                     f"exponent {_show(str(exponent))} after {op.text!r} at column {op.col} is too "
                     f"large: numeric exponents must satisfy |e| <= {MAX_EXPONENT}"
                 )
-            bits = _number_bits(base) * abs(float(exponent))
-            if bits > MAX_BITS:
+            bits = _number_bits(base) * math.ceil(abs(exponent))
+            if bits >= self.max_bits:
                 raise ParseError(
                     f"power {op.text!r} at column {op.col} would build an exact number of about "
-                    f"{int(bits)} bits; at most {MAX_BITS} are allowed"
+                    f"{int(bits * math.log10(2)) + 1} digits (about {int(bits)} bits); at most "
+                    f"{budget.current().max_digits} digits are allowed ({_bound('max_digits')})"
                 )
             if not exponent.is_Integer:
                 root = _number_bits(base) + _radical_bits(base)
@@ -637,6 +858,14 @@ class _Parser:
             raise ParseError(
                 f"division by zero at column {op.col}: {op.text!r} raises 0 to a negative power"
             )
+        if not isinstance(exponent, sympy.Rational):
+            # a variable (or irrational) exponent: b^e = exp(e log b) needs b > 0
+            self._require(base, "positive", where)
+        elif exponent < 0 and exponent.is_Integer:
+            self._require(base, "nonzero", where)
+        elif not exponent.is_Integer:
+            self._require(base, "positive" if exponent < 0 else "nonnegative", where)
+        self._check_size(result, f"the expansion of the power {op.text!r} at column {op.col}")
         return result
 
     def _product(self, factors, ops, negative):
@@ -648,13 +877,16 @@ class _Parser:
                 if isinstance(f, sympy.Add):
                     total += len(f.args) * plain + sum(_number_bits(t) for t in f.args)
                 radicals += _radical_bits(f)
-                if total > MAX_BITS or radicals > MAX_ROOT_BITS:
+                if total >= self.max_bits or radicals > MAX_ROOT_BITS:
                     col = ops[max(k, 1)].col
-                    what = "exact numbers" if total > MAX_BITS else "numbers under roots"
-                    limit = MAX_BITS if total > MAX_BITS else MAX_ROOT_BITS
+                    if total >= self.max_bits:
+                        raise ParseError(
+                            f"product at column {col} would combine exact numbers of more than "
+                            f"{int(self.max_bits)} bits ({_bound('max_digits')})"
+                        )
                     raise ParseError(
-                        f"product at column {col} would combine {what} of more "
-                        f"than {limit} bits"
+                        f"product at column {col} would combine numbers under roots of more "
+                        f"than {MAX_ROOT_BITS} bits"
                     )
             result = sympy.Mul(*factors)
         else:
@@ -667,14 +899,19 @@ class _Parser:
         if len(terms) == 1:
             return terms[0]
         self._check_time(ops[1])
-        total = 0
+        # the sum of p_i/q_i has a denominator of at most sum(bits q_i) bits and a numerator
+        # of at most max(bits p_i) + sum(bits q_i) + log2(count) bits
+        numerators, denominators, count = 0, 0, 0
         for term, op in zip(terms, ops):
-            parts = term.args if isinstance(term, sympy.Add) else (term,)
-            total += sum(_number_bits(t) for t in parts)
-            if total > MAX_BITS:
+            for part in term.args if isinstance(term, sympy.Add) else (term,):
+                count += 1
+                p, q = _coefficient_bits(part)
+                numerators, denominators = max(numerators, p), denominators + q
+            if numerators + denominators + _log2(count) + 1 >= self.max_bits:
                 col = op.col if op is not None else ops[1].col
                 raise ParseError(
-                    f"sum at column {col} would combine exact numbers of more than {MAX_BITS} bits"
+                    f"sum at column {col} would combine exact numbers of more than "
+                    f"{int(self.max_bits)} bits ({_bound('max_digits')})"
                 )
         return sympy.Add(*terms)
 
@@ -756,7 +993,8 @@ def parse_expression(text: str, variables=None) -> sympy.Expr:
 
     With ``variables`` (``"a,b"`` or a list of names/Symbols) every name must be one of
     them and the result uses exactly those Symbols; without, each name becomes
-    ``Symbol(name, real=True)``.  Every error is a one-line :class:`ParseError`.
+    ``Symbol(name, real=True)``.  Every error is a one-line :class:`ParseError` (or a
+    :class:`~symlandscape.budget.BudgetExceeded` naming the bound).
 
     >>> parse_expression("(1 - w1*w2)^2", "w1,w2")
     (-w1*w2 + 1)**2
@@ -768,6 +1006,24 @@ def parse_expression(text: str, variables=None) -> sympy.Expr:
     Traceback (most recent call last):
     ...
     symlandscape.errors.ParseError: unexpected name 'x' at column 2: ...; write 2*x
+    """
+    return parse_with_domain(text, variables)[0]
+
+
+def parse_with_domain(text: str, variables=None):
+    """``(expression, domain)``: :func:`parse_expression` and the domain of what was written.
+
+    ``domain`` is a tuple of ``(expression, relation, where)``: ``expression`` must be
+    ``relation`` (one of :data:`RELATIONS`) for the operation described by ``where`` to be
+    defined.  Conditions are recorded before SymPy simplifies anything, inner ones first.
+
+    >>> expr, domain = parse_with_domain("log(-z) + relu(x)/x", "x,z")
+    >>> expr
+    log(-z) + relu(x)/x
+    >>> [(str(e), r, where) for e, r, where in domain]
+    [('-z', 'positive', 'log(-z) at column 1'), ('x', 'nonzero', 'the division by x at column 18')]
+    >>> [(str(e), r) for e, r, _ in parse_with_domain("x^(1/2) + y^y", "x,y")[1]]
+    [('x', 'nonnegative'), ('y', 'positive')]
     """
     if not isinstance(text, str):
         raise InvalidArgument(f"text={text!r} has type {type(text).__name__}; expected a string")
@@ -781,9 +1037,75 @@ def parse_expression(text: str, variables=None) -> sympy.Expr:
         symbols = {s.name: s for s in parse_variables(variables)}
     parser = _Parser(text, symbols)
     try:
-        return parser.parse()
+        expr = parser.parse()
+        seen, domain = set(), []
+        for expression, relation, where in parser.conditions:
+            if (expression, relation) not in seen:
+                seen.add((expression, relation))
+                domain.append((expression, relation, where))
+        return expr, tuple(domain)
     except RecursionError:
         raise ParseError(
             f"expression nested too deeply for SymPy to build, near column {parser.lexer.end + 1}; "
             "simplify the expression"
         ) from None
+
+
+def domain_of(expr):
+    """The domain conditions ``(expression, relation, where)`` of a SymPy expression, inner first.
+
+    For expressions not typed as text (after SymPy's simplification, so ``relu(x)/x``
+    written by hand has lost its condition; :func:`parse_with_domain` records them first).
+
+    >>> x = sympy.Symbol("x", real=True)
+    >>> [(str(e), r) for e, r, _ in domain_of(sympy.log(x) + 1/x)]
+    [('x', 'nonzero'), ('x', 'positive')]
+    """
+    conditions, seen = [], set()
+    for node in _distinct_postorder(expr):
+        condition = None
+        if isinstance(node, sympy.log):
+            condition = (node.args[0], "positive")
+        elif isinstance(node, sympy.Pow) and not isinstance(node.base, sympy.Number):
+            exponent = node.exp
+            if isinstance(exponent, sympy.Integer):
+                condition = (node.base, "nonzero") if exponent < 0 else None
+            elif isinstance(exponent, sympy.Rational):
+                condition = (node.base, "positive" if exponent < 0 else "nonnegative")
+            elif node.base is not sympy.S.Exp1:
+                condition = (node.base, "positive")
+        if (condition is not None and condition not in seen and _has_symbols(condition[0])
+                and not _positive_everywhere(condition[0])):
+            seen.add(condition)
+            conditions.append((*condition, _show(str(node), 60)[1:-1]))
+    return tuple(conditions)
+
+
+def _distinct_postorder(expr):
+    """Each distinct subexpression once, arguments before the node (a DAG walk, not a tree walk)."""
+    seen, order, stack = set(), [], [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if ready:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((a, False) for a in reversed(node.args) if a not in seen)
+    return order
+
+
+def check_size(expr, variables, what="the expression"):
+    """``(degree, terms)``: structural bounds on ``expr`` expanded, checked against the budget.
+
+    ``variables`` is the number of variables.  Raises
+    :class:`~symlandscape.budget.BudgetExceeded` above ``max_degree``, ``max_terms`` or
+    ``max_nodes``; nothing is expanded.
+
+    >>> x, y = sympy.symbols("x y")
+    >>> check_size((x + y + 1)**3, 2)
+    (3, 10)
+    """
+    return _Sizes().check(expr, variables, what)

@@ -23,11 +23,10 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from . import budget
-from .activations import sigmoid
 from .errors import DomainError, InvalidArgument, NotExactError
 from .exact import evaluate_at, rational_vector, to_sympy, to_sympy_matrix
-from .polynomial import (NotPolynomial, curve_polynomials, polynomial_context, series_along, to_mpoly,
-                         univariate_coefficients)
+from .polynomial import (NotPolynomial, curve_polynomials, polynomial_context, second_order, series_along,
+                         to_mpoly, univariate_coefficients)
 
 __all__ = ["Landscape", "PolynomialLandscape", "SymbolicLandscape", "Piece", "MAX_ORDER"]
 
@@ -324,11 +323,18 @@ class SymbolicLandscape(Landscape):
 
     rational_valued = False
 
+    #: Nesting of exp, log, tanh, sigmoid and real powers up to which derivatives are taken by
+    #: SymPy's diff (results in their natural form, ``1 - tanh(1/3)**2``); deeper, diff can run
+    #: for minutes (x^x^...^x) and one expansion of order 2 gives them instead.
+    DIFF_DEPTH = 6
+
     def __init__(self, variables, expression):
         super().__init__(variables)
         self._expression = expression
         self._first = None
-        self._second = {}
+        self._second = {}  # by diff: second derivatives; else: the gradient and Hessian at the last point
+        self._by_diff = _function_depth(expression) <= self.DIFF_DEPTH
+        self._conditions = None  # the domain the engine itself checks (see _inside)
 
     @property
     def expression(self):
@@ -347,14 +353,44 @@ class SymbolicLandscape(Landscape):
     def _at(self, expr, subs, what):
         return _finite_real(evaluate_at(expr, subs), what)
 
+    def _inside(self, pt):
+        """Fail closed at points outside the domain, also when called through the engine interface.
+
+        classify evaluates candidate points through ``_value`` and friends: the conditions of
+        :attr:`domain` (or, for a piece, those read from its own expression) hold there too.
+        """
+        if self._conditions is None:
+            from .expression import domain_of
+
+            conditions = domain_of(self._expression)
+            self._conditions = (tuple((e, r) for e, r, _ in conditions), tuple(w for _, _, w in conditions))
+        if pt == self._domain_checked:
+            return
+        saved = self.domain, self._domain_where
+        if not self.domain:
+            self.domain, self._domain_where = self._conditions
+        try:
+            if self.domain:
+                self._check_domain(pt)
+            self._domain_checked = pt
+        finally:
+            self.domain, self._domain_where = saved
+
     def _value(self, pt):
+        self._inside(pt)
         return self._at(self._expression, self._subs(pt), "the value")
 
     def _gradient(self, pt):
+        self._inside(pt)
+        if not self._by_diff:
+            return list(self._second_order(pt)["gradient"])
         subs = self._subs(pt)
         return [self._at(d, subs, "the gradient") for d in self._derivatives()]
 
     def _hessian(self, pt):
+        self._inside(pt)
+        if not self._by_diff:
+            return self._second_order(pt)["hessian"].copy()
         subs = self._subs(pt)
         n = len(self._variables)
         first = self._derivatives()
@@ -366,14 +402,41 @@ class SymbolicLandscape(Landscape):
                 matrix[i, j] = matrix[j, i] = self._at(self._second[(i, j)], subs, "the Hessian")
         return matrix
 
+    # deep expressions: the gradient and the Hessian from one expansion of order 2 over the
+    # expression DAG (polynomial.second_order), bounded by the budget
+    def _second_order(self, pt):
+        if self._second.get("point") != pt:
+            _, gradient, hessian = second_order(self._expression, self._variables, pt)
+            self._second = {"point": pt, "gradient": [_finite_real(g, "the gradient") for g in gradient],
+                            "hessian": sympy.Matrix(hessian).applyfunc(lambda h: _finite_real(h, "the Hessian"))}
+        return self._second
+
     # Taylor coefficients by truncated power series (polynomial.series_along): exact,
     # unsimplified, bounded by the budget; never sympy.series or sympy.simplify
     def _along(self, curve, order):
+        self._inside(tuple(curve[0]))
         return series_along(self._expression, self._variables, curve, order)
 
     def _taylor_polynomial(self, pt, order, increments):
+        self._inside(pt)
         curve = [pt, [("symbol", i) for i in range(len(increments))]]
         return sympy.Add(*series_along(self._expression, self._variables, curve, order, increments))
+
+
+def _function_depth(expr):
+    """The deepest nesting of functions and non-integer powers in ``expr`` (over its DAG)."""
+    depth, stack = {}, [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node in depth:
+            continue
+        if node.args and not ready:
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args if a not in depth)
+            continue
+        plain = node.is_Add or node.is_Mul or (node.is_Pow and node.exp.is_Integer) or not node.args
+        depth[node] = max((depth[a] for a in node.args), default=0) + (0 if plain else 1)
+    return depth[expr]
 
 
 def compile_landscape(expr, symbols, *, model=None, labels=None):
@@ -438,7 +501,8 @@ _RELATION_TEXT = {"nonzero": "!=", "positive": ">", "nonnegative": ">="}
 
 
 def _short(x, limit=60):
-    text = " ".join(str(x).split())
+    # SymPy's default printing order evaluates numbers to sort them: unbounded on towers
+    text = " ".join((sympy.sstr(x, order="none") if isinstance(x, sympy.Basic) else str(x)).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -456,11 +520,36 @@ def _domain_sign(value, stated):
                           f"the sign of {_short(value)} is undecided ({_short(exc, 100)})") from None
 
 
+_NOT_REAL = frozenset([sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity,
+                       sympy.S.ImaginaryUnit])
+
+
 def _finite_real(value, what):
-    if value.has(sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity,
-                 sympy.S.ImaginaryUnit):
-        raise DomainError(f"the point is outside the domain of the loss: {what} is {_short(value)} there, "
-                          "not a finite real number")
+    """``value``, checked to be a finite real number that prints within the budget's ``max_nodes``.
+
+    One walk over the DAG of ``value``: its written-out size (the tree, every shared part
+    counted each time it prints) and any ``zoo``, ``nan``, ``oo`` or ``I`` in it.
+    """
+    if isinstance(value, sympy.Rational):
+        return value
+    sizes, stack = {}, [(value, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node in sizes:
+            continue
+        if node.args and not ready:
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args if a not in sizes)
+            continue
+        if node in _NOT_REAL:
+            raise DomainError(f"the point is outside the domain of the loss: {what} is {_short(value)} there, "
+                              "not a finite real number")
+        sizes[node] = 1 + sum(sizes[a] for a in node.args)
+    limit = budget.current().max_nodes
+    if sizes[value] > limit:
+        raise budget.BudgetExceeded(
+            f"{what} at the point is an exact number of {sizes[value]} operations written out, above the bound "
+            f"max_nodes={limit} (raise it with --max-nodes or budget.limits(max_nodes=...))")
     return value
 
 

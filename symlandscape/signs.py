@@ -34,8 +34,9 @@ __all__ = ["exact_sign", "is_zero", "is_real", "MAX_SIGN_PRECISION"]
 #: Highest working precision (bits) of the interval enclosures of the sign rule.
 MAX_SIGN_PRECISION = 4096
 _FIRST_PRECISION = 64
-#: Above this many operations SymPy's cancel of the exp-substitution is not attempted.
+#: Above this many operations, or this degree in u, the exp-substitution is not attempted.
 _MAX_ZERO_TEST_OPS = 2000
+_MAX_ZERO_TEST_DEGREE = 10_000
 
 
 def exact_sign(x):
@@ -87,8 +88,11 @@ def is_zero(x):
     if sympy.count_ops(form) > _MAX_ZERO_TEST_OPS:
         return False
     denominator = math.lcm(*(int(e.args[0].q) for e in exponentials))
+    powers = {e: int(e.args[0] * denominator) for e in exponentials}
+    if denominator > _MAX_ZERO_TEST_DEGREE or any(abs(k) > _MAX_ZERO_TEST_DEGREE for k in powers.values()):
+        return False  # the rational function would have a huge degree: not attempted
     u = sympy.Dummy("u", positive=True)
-    substituted = form.xreplace({e: u ** int(e.args[0] * denominator) for e in exponentials})
+    substituted = form.xreplace({e: u ** k for e, k in powers.items()})
     substituted = substituted.xreplace({sympy.E: u ** denominator})
     if substituted.has(sympy.exp, sympy.log, sympy.E):
         return False

@@ -104,3 +104,156 @@ def test_a_reader_that_closes_the_pipe_early_is_not_an_error():
     assert process.returncode == 0, err.decode()
     assert b"internal error" not in err
 
+
+
+# ---------------------------------------------------------------------------------------
+# small fixes: values starting with '-', --version
+
+
+@pytest.mark.parametrize("argv", [["--loss", "-x^2"], ["--loss=-x^2"], ["--loss", "-x^2", "--vars", "x"]])
+def test_a_loss_starting_with_minus(capsys, argv):
+    argv = argv + (["--vars", "x"] if "--vars" not in argv else [])
+    code, out, err = run(capsys, "derive", *argv, "--at", "-1", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["value"] == "-1" and json.loads(out)["gradient"] == ["2"]
+
+
+def test_version(capsys):
+    from symlandscape import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"symlandscape {__version__}\n"
+
+
+# ---------------------------------------------------------------------------------------
+# the budget options
+
+
+@pytest.mark.parametrize("command", ["derive", "classify"])
+def test_budget_options_set_the_bounds(capsys, command):
+    code, _, err = run(capsys, command, "--loss", "x^20", "--vars", "x", "--at", "1", "--max-degree", "10")
+    assert code == 2 and "degree 20, above the bound max_degree=10" in err and "--max-degree" in err
+    code, _, err = run(capsys, command, "--loss", "x^2000", "--vars", "x", "--at", "1", "--max-degree", "3000")
+    assert code == 0, err
+
+
+def test_order_above_the_bound(capsys):
+    code, out, err = run(capsys, "derive", "--loss", "exp(x)", "--vars", "x", "--at", "0", "--order", "65")
+    assert code == 2 and out == "" and "max_order=64" in err and "--max-order" in err
+    code, out, err = run(capsys, "derive", "--loss", "exp(x)", "--vars", "x", "--at", "0", "--order", "65",
+                         "--direction", "1", "--max-order", "65", "--format", "json")
+    assert code == 0 and json.loads(out)["taylor"]["coefficients"][2] == "1/2"
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "abc", "1.5", "9" * 5000, "nan"])
+def test_a_bad_bound_is_exit_2(capsys, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["derive", "--loss", "x", "--vars", "x", "--at", "1", "--max-terms", value])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "--max-terms" in err and len(err) < 300
+
+
+def test_max_seconds_accepts_a_fraction(capsys):
+    code, _, err = run(capsys, "derive", "--loss", "tanh(x)", "--vars", "x", "--at", "1/3", "--order", "64",
+                       "--direction", "1", "--max-seconds", "0.001")
+    assert code == 2 and "max_seconds=0.001" in err
+
+
+def test_a_non_utf8_argument_is_exit_2(capsys):
+    code, out, err = run(capsys, "derive", "--loss", "x\udcff", "--vars", "x", "--at", "1")
+    assert code == 2 and out == "" and "argument 3 is not valid UTF-8" in err
+
+
+# ---------------------------------------------------------------------------------------
+# verify: the certificate is read strictly
+
+
+@pytest.fixture
+def lee(capsys):
+    code, out, _ = run(capsys, "classify", "--loss", "(1 - w1*w2)^2", "--vars", "w1,w2", "--at", "0,0",
+                       "--format", "json")
+    assert code == 0
+    return json.loads(out)
+
+
+def verify_text(capsys, tmp_path, text, mode="w"):
+    path = tmp_path / "certificate.json"
+    if mode == "w":
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return run(capsys, "verify", str(path), "--loss", "(1 - w1*w2)^2", "--vars", "w1,w2")
+
+
+def test_verify_a_whole_classify_output(capsys, tmp_path, lee):
+    assert verify_text(capsys, tmp_path, json.dumps(lee))[:2] == (0, "verified\n")
+    assert verify_text(capsys, tmp_path, json.dumps(lee["certificate"]))[:2] == (0, "verified\n")
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"kind": "strict_local_min"},
+     "the top-level field kind='strict_local_min' disagrees with the certificate's 'strict_saddle'"),
+    ({"global_min": True}, "global_min=true disagrees with the certificate's false"),
+    ({"critical": 1}, "critical=1 disagrees with the certificate's true"),  # 1 is not true
+    ({"value": "1/1"}, "value='1/1' disagrees with the certificate's '1'"),
+    ({"hessian_inertia": {"positive": 2, "negative": 0, "zero": 0}}, "hessian_inertia="),
+    ({"verified": False}, "verified=false must be true"),
+    ({"verified": "true"}, "verified='true' must be true"),
+    ({"extra": 1}, "the top-level field 'extra' is not part of a classify output"),
+    ({"explanation": 7}, "explanation must be a string"),
+    ({"certificate": [1]}, "certificate must be an object"),
+])
+def test_a_wrapper_that_says_more_than_its_certificate_is_rejected(capsys, tmp_path, lee, change, fragment):
+    code, out, err = verify_text(capsys, tmp_path, json.dumps({**lee, **change}))
+    assert code == 1 and out == "" and err.startswith("symlandscape: certificate rejected:")
+    assert fragment in err
+
+
+def test_a_wrapper_without_a_field_still_verifies(capsys, tmp_path, lee):
+    del lee["explanation"], lee["verified"], lee["global_min"]
+    assert verify_text(capsys, tmp_path, json.dumps(lee))[0] == 0
+
+
+@pytest.mark.parametrize("where", ["top", "inner", "evidence"])
+def test_duplicate_keys_are_rejected(capsys, tmp_path, lee, where):
+    text = json.dumps(lee)
+    if where == "top":
+        text = text[:-1] + ', "kind": "strict_saddle"}'
+    elif where == "inner":
+        text = text.replace('"type": "classification"', '"type": "classification", "type": "classification"')
+    else:
+        text = text.replace('"evidence": {', '"evidence": {"critical": null, ', 1)
+    code, out, err = verify_text(capsys, tmp_path, text)
+    assert code == 1 and "certificate rejected: duplicate key" in err
+
+
+@pytest.mark.parametrize("raw, fragment", [
+    (b'{"kind": "\xff"}', "not UTF-8"),
+    (b"\xfe\xff\x00{", "not UTF-8"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b"[" * 300 + b"]" * 300, "max_nesting=200"),
+    (b'{"certificate": {"value": ' + b"9" * 20_000 + b"}}", "max_digits=10000"),
+    (b"not json", "not JSON"),
+    (b"", "not JSON"),
+])
+def test_unreadable_certificates_are_exit_2(capsys, tmp_path, raw, fragment):
+    code, out, err = verify_text(capsys, tmp_path, raw, mode="b")
+    assert code == 2 and out == "" and fragment in err and len(err) < 300
+
+
+def test_verify_reads_standard_input_as_bytes(capsys, monkeypatch, lee):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(lee).encode())))
+    assert run(capsys, "verify", "-", "--loss", "(1 - w1*w2)^2", "--vars", "w1,w2")[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff")))
+    code, _, err = run(capsys, "verify", "-", "--loss", "(1 - w1*w2)^2", "--vars", "w1,w2")
+    assert code == 2 and "not UTF-8" in err
+
+
+def test_messages_stay_short(capsys, tmp_path, lee):
+    lee["certificate"]["point"] = ["1" * 9000, "0"]
+    code, _, err = verify_text(capsys, tmp_path, json.dumps(lee))
+    assert code == 1 and len(err) < 500

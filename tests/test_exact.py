@@ -1,5 +1,6 @@
 """Exact input: what is accepted, what is refused, and how the refusal reads."""
 
+import time
 from fractions import Fraction
 
 import flint
@@ -7,8 +8,9 @@ import numpy as np
 import pytest
 import sympy
 
-from symlandscape import InvalidArgument, NotExactError, ShapeError
-from symlandscape.exact import format_rational, rational, rational_matrix, rational_vector, to_sympy
+from symlandscape import InvalidArgument, NotExactError, ShapeError, budget
+from symlandscape.budget import BudgetExceeded
+from symlandscape.exact import evaluate_at, format_rational, rational, rational_matrix, rational_vector, to_sympy
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -63,3 +65,51 @@ def test_vectors_and_matrices():
 def test_round_trips():
     assert to_sympy(flint.fmpq(-3, 2)) == sympy.Rational(-3, 2)
     assert format_rational(flint.fmpq(-3, 2)) == "-3/2" and format_rational(4) == "4"
+
+
+# ---------------------------------------------------------------------------------------
+# the budget: long coordinates, and numbers computed at a point
+
+
+def test_a_5000_digit_coordinate_is_exact():
+    # beyond Python's 4300-digit limit of int(str), within the budget's 10_000 digits
+    q = rational("7" * 5000 + "/" + "3" * 5000)
+    assert q == flint.fmpq(flint.fmpz("7" * 5000), flint.fmpz("3" * 5000))
+    assert rational("-" + "1" * 5000) == -flint.fmpz("1" * 5000)
+    assert rational("0." + "1" * 5000) == flint.fmpq(flint.fmpz("1" * 5000), flint.fmpz(10) ** 5000)
+
+
+@pytest.mark.parametrize("text", ["1" * 10**6, "1/" + "3" * 10**6, "1e-" + "9" * 10**6, "1" * 10_001,
+                                  "1e10000", "1" * 9_999 + "e2"])
+def test_a_coordinate_beyond_max_digits_gets_a_short_message(text):
+    with pytest.raises(BudgetExceeded) as info:
+        rational(text, "--at[0]")
+    message = str(info.value)
+    assert len(message) < 200 and "max_digits=10000" in message and "--max-digits" in message
+
+
+def test_max_digits_is_read_from_the_budget():
+    with budget.limits(max_digits=20_000):
+        assert rational("1" * 10_001) == flint.fmpz("1" * 10_001)
+    with budget.limits(max_digits=3):
+        with pytest.raises(BudgetExceeded):
+            rational("1234")
+
+
+@pytest.mark.parametrize("value", ["x" * 10**6, "1/2" * 10**5, b"\xff" * 1000, [1] * 10**5])
+def test_messages_never_echo_long_input(value):
+    with pytest.raises(InvalidArgument) as info:
+        rational(value, "point[0]") if not isinstance(value, list) else rational_vector(value, 2)
+    assert len(str(info.value)) < 300
+
+
+def test_evaluate_at_is_exact_and_bounded():
+    x, y = sympy.symbols("x y", real=True)
+    assert evaluate_at(x**2 / y + sympy.exp(x), {x: sympy.Integer(2), y: sympy.Rational(1, 3)}) == 12 + sympy.exp(2)
+    assert evaluate_at(2**x * 3**y, {x: sympy.Integer(40), y: sympy.Integer(-2)}) == sympy.Rational(2**40, 9)
+    for expr, value in [(2**x, 10**9), (x**(x * 1000), 1000), ((x**2 + 1)**(sympy.Rational(10**6, 3)), 7),
+                        (sympy.Mul(*[x + i for i in range(20)]), 10**2000)]:
+        start = time.monotonic()
+        with pytest.raises(BudgetExceeded, match="max_digits"):
+            evaluate_at(expr, {x: sympy.Integer(value)})
+        assert time.monotonic() - start < 2

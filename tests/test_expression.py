@@ -11,10 +11,12 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symlandscape import expression
+from symlandscape import budget, expression
 from symlandscape.activations import leaky_relu, relu, sigmoid
+from symlandscape.budget import BudgetExceeded
 from symlandscape.errors import InvalidArgument, ParseError
-from symlandscape.expression import FUNCTIONS, FunctionSpec, parse_expression, parse_variables
+from symlandscape.expression import (FUNCTIONS, FunctionSpec, check_size, domain_of, parse_expression,
+                                     parse_variables, parse_with_domain)
 
 a, b, c, x, y, z = sympy.symbols("a b c x y z", real=True)
 R = sympy.Rational
@@ -112,10 +114,13 @@ def test_decimal_coefficients_stay_exact():
 
 
 def test_long_literals_and_big_exponents_are_exact():
+    # max_digits = 10_000 bounds every number, read or computed: 10^9999 has 10_000 digits
     assert parse_expression("1" * 10_000) == sympy.Integer((10**10_000 - 1) // 9)
-    assert parse_expression("1e10000") == sympy.Integer(10) ** 10_000
-    assert parse_expression("1e-10000") == R(1, 10**10_000)
+    assert parse_expression("1e9999") == sympy.Integer(10) ** 9_999
+    assert parse_expression("1e-9999") == R(1, 10**9_999)
     assert parse_expression("2^10000") == sympy.Integer(2) ** 10_000
+    for text in ("1e10000", "1e-10000"):
+        assert "10001 digits" in rejected(text) and "max_digits" in rejected(text)
 
 
 @pytest.mark.parametrize(
@@ -387,7 +392,7 @@ def test_log_of_zero_is_rejected():
         ("(10^400)^(1/2)", "bits"),
         ("*".join(f"({2**1000 + i})^(1/2)" for i in range(3)), "bits"),
         ("*".join(["9^9999"] * 40), "bits"),
-        ("+".join(["9^9999"] * 40), "bits"),
+        ("1/3^9000 + 1/5^9000", "bits"),  # the sum's denominator 3^9000 5^9000 has 10534 digits
         ("(9^9999)^31*(" + "+".join(f"v{i}" for i in range(100)) + ")", "bits"),
         ("1" * 10_001, "10001 digits"),
         ("1e10001", "exponent"),
@@ -493,3 +498,103 @@ def test_arbitrary_text_only_raises_parse_error(text):
     else:
         assert isinstance(result, sympy.Basic)
         assert not result.atoms(sympy.Float)
+
+
+# --------------------------------------------------------------------------- budget
+
+
+def test_a_sum_of_big_numbers_is_one_big_number():
+    # 40 copies of 9^9999 (9542 digits) add up to a number of 9544 digits: within max_digits
+    assert parse_expression("+".join(["9^9999"] * 40)) == 40 * sympy.Integer(9) ** 9999
+
+
+@pytest.mark.parametrize(
+    "text, bound, shown",
+    [
+        ("(x+y+1)^10000", "max_degree", "degree 10000"),
+        ("(" * 100 + "x" + "^2)" * 100, "max_degree", "degree 1024"),  # SymPy folds to x^(2^100)
+        ("x^10000", "max_degree", "degree 10000"),
+        ("(x+y+1)^1000", "max_terms", "terms 501501"),  # binomial(1002, 2)
+        ("(x+y)^600*(x-y)^600", "max_degree", "degree 1200"),
+        ("exp((x+y+z+1)^100)", "max_terms", "terms 176851"),  # a function keeps its argument's size
+        ("relu(x*y)^501", "max_degree", "degree 1002"),
+    ],
+)
+def test_the_expanded_size_is_bounded_before_anything_is_expanded(text, bound, shown):
+    with quick(2):
+        with pytest.raises(BudgetExceeded) as info:
+            parse_expression(text)
+    message = str(info.value)
+    assert bound in message and shown in message and "--" + bound.replace("_", "-") in message
+
+
+def test_the_budget_in_force_sets_the_bounds():
+    with budget.limits(max_degree=10_000):
+        assert parse_expression("x^10000", "x") == sympy.Symbol("x", real=True) ** 10_000
+    with budget.limits(max_nesting=3):
+        assert "nesting deeper than 3" in rejected("((((x))))")
+        assert "max_nesting=3" in rejected("((((x))))")
+    with budget.limits(max_digits=5):
+        assert "6 digits" in rejected("123456")
+        assert "max_digits=5" in rejected("1e5")
+        assert parse_expression("12345") == 12345
+    with budget.limits(max_terms=10):
+        with pytest.raises(BudgetExceeded, match="terms 11"):
+            parse_expression("(x+y+z)^3 + x")  # binomial(5, 2) = 10 terms, plus one
+    assert parse_expression("10^9999") == sympy.Integer(10) ** 9999  # 10_000 digits
+    assert "10001 digits" in rejected("10^10000") and "max_digits=10000" in rejected("10^10000")
+    with budget.limits(max_digits=20_000):
+        assert parse_expression("10^10000") == sympy.Integer(10) ** 10_000
+
+
+def test_check_size_bounds_degree_and_terms():
+    x, y = sympy.symbols("x y")
+    assert check_size((x + y + 1) ** 3, 2) == (3, 10)
+    assert check_size(x**2 * y + sympy.exp(x * y), 2) == (3, 2)
+    assert check_size((x + 1) ** 5 * (y - 1) ** 5, 2) == (10, 36)  # 6 * 6 terms
+    with pytest.raises(BudgetExceeded, match="max_degree"):
+        check_size(x ** (2**100), 1)
+
+
+# --------------------------------------------------------------------------- domain
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("log(-z)", [("-z", "positive")]),
+        ("1/x", [("x", "nonzero")]),
+        ("x^-2", [("x", "nonzero")]),
+        ("x^(1/2)", [("x", "nonnegative")]),
+        ("x^(-1/2)", [("x", "positive")]),
+        ("y^y", [("y", "positive")]),
+        ("2^x + exp(x)^y", []),  # a positive constant base, exp(...) > 0
+        ("relu(x)/x", [("x", "nonzero")]),  # recorded before SymPy could cancel anything
+        ("x/x", [("x", "nonzero")]),  # SymPy makes this 1: the condition stays
+        ("x^2 + relu(x)/x - 1", [("x", "nonzero")]),
+        ("log(1/x)", [("x", "nonzero"), ("1/x", "positive")]),  # inner conditions first
+        ("a/b/b", [("b", "nonzero")]),  # each condition once
+        ("(x^2+y^2)^(9/4)", [("x**2 + y**2", "nonnegative")]),
+    ],
+)
+def test_the_domain_of_what_was_written(text, expected):
+    expr, domain = parse_with_domain(text)
+    assert [(str(e), relation) for e, relation, _ in domain] == expected
+    assert all(relation in expression.RELATIONS for _, relation, _ in domain)
+    assert all("column" in where for _, _, where in domain)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("log(-1)", "log(-1) at column 1 is undefined: it needs '-1' > 0"),
+    ("(-2)^x", "is undefined: it needs '-2' > 0"),
+    ("(-8)^(1/3)", "needs '-8' >= 0"),
+    ("log(1 - exp(1))", "needs '1 - E' > 0"),
+])
+def test_a_constant_outside_the_domain_is_a_parse_error(text, fragment):
+    assert fragment in rejected(text)
+
+
+def test_domain_of_a_sympy_expression():
+    conditions = {(str(e), r) for e, r, _ in domain_of(sympy.log(x) + 1 / y + sympy.sqrt(z) + x**y)}
+    assert conditions == {("x", "positive"), ("y", "nonzero"), ("z", "nonnegative")}
+    assert domain_of(x**2 + sympy.exp(y) + 2**x) == ()

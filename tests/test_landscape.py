@@ -1,11 +1,17 @@
 """Landscapes from expressions: exact values, derivatives and Taylor terms on the named cases."""
 
+import math
+import re
+import time
 from fractions import Fraction
 
+import flint
 import pytest
 import sympy
 
-from symlandscape import KinkError, Landscape, deep_linear
+from symlandscape import KinkError, Landscape, budget, deep_linear
+from symlandscape.budget import BudgetExceeded
+from symlandscape.errors import DomainError, EvaluationError
 from symlandscape.landscape import PolynomialLandscape, SymbolicLandscape
 from symlandscape.piecewise import PiecewiseLandscape
 
@@ -117,3 +123,149 @@ def test_nested_units_resolve_inner_first():
     assert L.value([3]) == 2 and L.value([-5]) == 0
     assert [u.description for u in L.kinks([1])] == ["relu(relu(x) - 1)"]
     assert list(L.gradient([2])) == [1]
+
+
+# ---------------------------------------------------------------------------------------
+# the domain of the loss: every public evaluation checks its point, exactly
+
+
+@pytest.mark.parametrize("loss, variables, point, fragment", [
+    ("log(-z)", "z", [0], "log(-z) at column 1 needs -z > 0, and -z = 0 there"),
+    ("1/x", "x", [0], "the division by x at column 2 needs x != 0, and x = 0 there"),
+    ("x^(1/2)", "x", [-1], "x^(1/2) at column 1 needs x >= 0, and x = -1 there"),
+    ("y^y", "y", ["-3/2"], "y^y at column 1 needs y > 0, and y = -3/2 there"),
+    ("relu(x)/x", "x", [0], "needs x != 0, and x = 0 there"),
+    ("x^2 + relu(x)/x - 1", "x", [0], "needs x != 0, and x = 0 there"),
+    ("log(exp(x) - 2)", "x", ["1/2"], "needs -2 + exp(x) > 0, and -2 + exp(x) = -2 + exp(1/2) there"),
+    ("log(1/x)", "x", [0], "the division by x"),  # the inner condition fails first
+    ("x^(-1/2) + y", "x,y", [0, 5], "x^(-1/2) at column 1 needs x > 0, and x = 0 there"),
+])
+def test_a_point_outside_the_domain_is_refused_by_every_public_method(loss, variables, point, fragment):
+    L = Landscape.from_expression(loss, variables)
+    n = len(L.variables)
+    calls = [lambda: L.value(point), lambda: L.gradient(point), lambda: L.hessian(point),
+             lambda: L.taylor(point, [1] * n, 2), lambda: L.along([point, [1] * n], 2),
+             lambda: L.taylor_polynomial(point, 2), lambda: L.pieces(point),
+             lambda: L.activation_pattern(point), lambda: L.kinks(point)]
+    for call in calls:
+        with pytest.raises(DomainError) as info:
+            call()
+        assert "the point is outside the domain of the loss" in str(info.value) and fragment in str(info.value)
+
+
+def test_the_domain_attribute():
+    L = Landscape.from_expression("relu(x)/x + log(y) + z^(1/3)", "x,y,z")
+    x, y, z = L.variables
+    # in the order the parser reduced them: the calls and powers of a sum first, then its divisions
+    assert L.domain == ((y, "positive"), (z, "nonnegative"), (x, "nonzero"))
+    assert L.value([2, 1, 8]) == R(3)  # inside: relu(2)/2 + log(1) + 8^(1/3)
+    assert Landscape.from_expression("(1 - w1*w2)^2", "w1,w2").domain == ()
+    assert deep_linear([[1]], [[1]], hidden=[1]).domain == ()
+    # a SymPy expression: its conditions are read from the tree SymPy built
+    a = sympy.Symbol("a", real=True)
+    assert Landscape.from_expression(sympy.log(a) + a**2, [a]).domain == ((a, "positive"),)
+
+
+def test_the_engine_interface_fails_closed_outside_the_domain():
+    # classify evaluates candidate points through the private engine methods: they check too
+    L = Landscape.from_expression("log(x) + x^y", "x,y")
+    for method in (L._value, L._gradient, L._hessian):
+        with pytest.raises(DomainError, match="needs x > 0, and x = -1 there"):
+            method((flint.fmpq(-1), flint.fmpq(2)))
+    with pytest.raises(DomainError):
+        L._along([(flint.fmpq(0), flint.fmpq(1)), (flint.fmpq(1), flint.fmpq(0))], 2)
+    # a piece's engine reads the conditions of its own expression (x^y: x > 0)
+    piece = SymbolicLandscape(L.variables, L.expression)
+    with pytest.raises(DomainError, match="x > 0"):
+        piece._value((flint.fmpq(-1), flint.fmpq(2)))
+    # values that are not finite reals are refused whatever the domain says
+    M = SymbolicLandscape(L.variables, sympy.log(L.variables[0] - 2, evaluate=False) + L.variables[1])
+    M._conditions = ((), ())
+    with pytest.raises(DomainError, match="not a finite real"):
+        M._value((flint.fmpq(1), flint.fmpq(0)))
+
+
+# ---------------------------------------------------------------------------------------
+# the symbolic engine: truncated power series, exact and bounded
+
+
+def test_sigmoid_at_order_64_is_quick_and_exact():
+    L = Landscape.from_expression("sigmoid(y*y)", "y")
+    start = time.monotonic()
+    coefficients = L.taylor([0], [1], 64)
+    assert time.monotonic() - start < 5
+    # sigmoid(s) = 1/2 + s/4 - s^3/48 + s^5/480 - ..., with s = t^2
+    assert coefficients[:11] == [R(1, 2), 0, R(1, 4), 0, 0, 0, R(-1, 48), 0, 0, 0, R(1, 480)]
+    d_y = sympy.Symbol("d_y", real=True)
+    assert L.taylor_polynomial([0], 6) == R(1, 2) + d_y**2 / 4 - d_y**6 / 48
+
+
+def test_an_identity_comes_out_as_an_exact_zero():
+    # tanh(x) = 2 sigmoid(2x) - 1: no simplify, the coefficients are exactly 0
+    L = Landscape.from_expression("x*(tanh(x) - 2*sigmoid(2*x) + 1) + y^2", "x,y")
+    start = time.monotonic()
+    assert L.taylor(["1/3", 0], [1, 0], 8)[1:] == [0] * 8
+    assert L.taylor(["1/3", 0], [0, 1], 4)[1:] == [0, 1, 0, 0]
+    assert time.monotonic() - start < 10
+
+
+def test_coefficients_are_exact_numbers():
+    L = Landscape.from_expression("exp(x) + log(1 + y) + (2 + x)^(1/2)", "x,y")
+    c = L.taylor(["1/2", 0], [1, 1], 3)
+    # exp(1/2 + t) + log(1 + t) + (5/2 + t)^(1/2), term by term
+    e, s = sympy.exp(R(1, 2)), sympy.sqrt(R(5, 2))
+    expected = [e + s, e + 1 + 1 / (2 * s), e / 2 - R(1, 2) - 1 / (8 * s**3), e / 6 + R(1, 3) + 1 / (16 * s**5)]
+    for got, want in zip(c, expected):
+        assert not got.atoms(sympy.Float)
+        assert abs(sympy.N(got - want, 60)) < sympy.Rational(1, 10**50)
+
+
+def test_the_sympy_series_failure_is_gone():
+    # (tanh(x) - tanh(1))^4: sympy.series raised NotImplementedError here
+    L = Landscape.from_expression("(tanh(x) - tanh(1))^4 + y^2", "x,y")
+    c = L.taylor([1, 0], [1, 0], 4)
+    assert c[:4] == [0, 0, 0, 0] and c[4] != 0
+    assert L.taylor([1, 0], [0, 1], 2) == [0, 0, 1]
+
+
+@pytest.mark.parametrize("loss, point, direction, fragment", [
+    ("(x^2+y^2)^(9/4)", [0, 0], [1, 1], "has a term t^(9/2): not a Taylor series"),
+    ("(x^2+y^2)^(1/2)", [0, 0], [1, 0], "has a term |t|^1: not a Taylor series"),
+    ("(x^3 + y^2)^(1/2)", [0, 0], [1, 0], "has a term t^(3/2): not a Taylor series"),
+])
+def test_a_fractional_power_of_t_is_never_dropped(loss, point, direction, fragment):
+    L = Landscape.from_expression(loss, "x,y")
+    with pytest.raises(EvaluationError, match=re.escape(fragment)):
+        L.taylor(point, direction, 6)
+
+
+def test_an_even_power_of_a_vanishing_base_is_a_taylor_series():
+    # (x^2 + y^2)^(3/2) along (t, 0): (t^2)^(3/2) = |t|^3, not smooth; (x^4)^(1/2) = x^2 is
+    L = Landscape.from_expression("(x^4 + y^4)^(1/2)", "x,y")
+    assert L.taylor([0, 0], [1, 0], 4) == [0, 0, 1, 0, 0]
+
+
+def test_expansions_stop_within_the_time_budget():
+    L = Landscape.from_expression("tanh(x)^2 + sigmoid(x*y)^3", "x,y")
+    with budget.limits(max_seconds=0.05):
+        start = time.monotonic()
+        with pytest.raises(BudgetExceeded, match="max_seconds"):
+            L.taylor(["1/3", "1/7"], [1, 1], 64)
+        assert time.monotonic() - start < 5
+
+
+def test_numbers_computed_at_a_point_are_bounded():
+    L = Landscape.from_expression("2^x", "x")
+    start = time.monotonic()
+    with pytest.raises(BudgetExceeded, match="max_digits"):
+        L.value([10**9])
+    assert time.monotonic() - start < 2
+    assert L.value([10]) == 1024
+
+
+def test_the_order_is_bounded_by_the_budget():
+    L = Landscape.from_expression("exp(x)", "x")
+    with pytest.raises(BudgetExceeded, match="max_order=64"):
+        L.taylor([0], [1], 65)
+    with budget.limits(max_order=70):
+        assert L.taylor([0], [1], 65)[65] == R(1, math.factorial(65))
