@@ -294,12 +294,15 @@ def _read_certificate(path):
                         f"{exc.start}); save it as UTF-8") from None
     try:
         data = json.loads(text, object_pairs_hook=_object_without_duplicates, parse_int=_json_integer)
+        _check_json_size(data)
     except json.JSONDecodeError as exc:
         raise _BadInput(f"the certificate {shown} is not JSON: {exc.msg} at line {exc.lineno} column "
                         f"{exc.colno}") from None
     except RecursionError:
-        raise _BadInput(f"the certificate {shown} is nested too deeply to read") from None
-    _check_json_size(data)
+        raise CertificateError(f"the certificate is nested deeper than the bound max_nesting="
+                               f"{budget.current().max_nesting} (raise it with --max-nesting)") from None
+    except budget.BudgetExceeded as exc:  # a certificate beyond a bound is rejected, as the README says
+        raise CertificateError(str(exc)) from None
     return data
 
 

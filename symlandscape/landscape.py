@@ -151,11 +151,12 @@ class Landscape:
             self._domain_checked = pt
         return pt
 
-    def _check_domain(self, pt):
-        """Raise DomainError naming the first condition of :attr:`domain` that fails at ``pt`` (exactly)."""
+    def _check_domain(self, pt, domain=None, wheres=None):
+        """Raise DomainError naming the first condition of ``domain`` (:attr:`domain`) failing at ``pt``, exactly."""
+        if domain is None:
+            domain, wheres = self.domain, self._domain_where
         values = dict(zip(self._variables, (to_sympy(v) for v in pt)))
-        wheres = self._domain_where or ("the loss",) * len(self.domain)
-        for (expr, relation), where in zip(self.domain, wheres):
+        for (expr, relation), where in zip(domain, wheres or ("the loss",) * len(domain)):
             value = evaluate_at(expr, values)
             stated = f"{where} needs {_short(expr)} {_RELATION_TEXT[relation]} 0"
             sign = _domain_sign(value, stated)
@@ -332,7 +333,8 @@ class SymbolicLandscape(Landscape):
         super().__init__(variables)
         self._expression = expression
         self._first = None
-        self._second = {}  # by diff: second derivatives; else: the gradient and Hessian at the last point
+        self._second = {}  # second derivatives, by diff
+        self._jets = None  # or the point, gradient and Hessian by second-order jets
         self._by_diff = _function_depth(expression) <= self.DIFF_DEPTH
         self._conditions = None  # the domain the engine itself checks (see _inside)
 
@@ -359,22 +361,18 @@ class SymbolicLandscape(Landscape):
         classify evaluates candidate points through ``_value`` and friends: the conditions of
         :attr:`domain` (or, for a piece, those read from its own expression) hold there too.
         """
-        if self._conditions is None:
-            from .expression import domain_of
-
-            conditions = domain_of(self._expression)
-            self._conditions = (tuple((e, r) for e, r, _ in conditions), tuple(w for _, _, w in conditions))
         if pt == self._domain_checked:
             return
-        saved = self.domain, self._domain_where
-        if not self.domain:
-            self.domain, self._domain_where = self._conditions
-        try:
-            if self.domain:
-                self._check_domain(pt)
-            self._domain_checked = pt
-        finally:
-            self.domain, self._domain_where = saved
+        if self.domain:
+            self._check_domain(pt)
+        else:
+            if self._conditions is None:
+                from .expression import domain_of
+
+                conditions = domain_of(self._expression)
+                self._conditions = (tuple((e, r) for e, r, _ in conditions), tuple(w for _, _, w in conditions))
+            self._check_domain(pt, *self._conditions)
+        self._domain_checked = pt
 
     def _value(self, pt):
         self._inside(pt)
@@ -405,11 +403,11 @@ class SymbolicLandscape(Landscape):
     # deep expressions: the gradient and the Hessian from one expansion of order 2 over the
     # expression DAG (polynomial.second_order), bounded by the budget
     def _second_order(self, pt):
-        if self._second.get("point") != pt:
+        if self._jets is None or self._jets["point"] != pt:
             _, gradient, hessian = second_order(self._expression, self._variables, pt)
-            self._second = {"point": pt, "gradient": [_finite_real(g, "the gradient") for g in gradient],
-                            "hessian": sympy.Matrix(hessian).applyfunc(lambda h: _finite_real(h, "the Hessian"))}
-        return self._second
+            self._jets = {"point": pt, "gradient": [_finite_real(g, "the gradient") for g in gradient],
+                          "hessian": sympy.Matrix(hessian).applyfunc(lambda h: _finite_real(h, "the Hessian"))}
+        return self._jets
 
     # Taylor coefficients by truncated power series (polynomial.series_along): exact,
     # unsimplified, bounded by the budget; never sympy.series or sympy.simplify

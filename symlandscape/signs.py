@@ -75,19 +75,21 @@ def exact_sign(x):
 def is_zero(x):
     """True when an exact identity shows that the constant ``x`` is 0 (False: not shown).
 
-    >>> from sympy import Rational, tanh
-    >>> is_zero(tanh(Rational(1, 3)) - 2 * sigmoid(Rational(2, 3)) + 1)
-    True
+    >>> from sympy import E, Rational, tanh
+    >>> is_zero(tanh(Rational(1, 3)) - 2 * sigmoid(Rational(2, 3)) + 1), is_zero(tanh(1) - (E - 1/E) / (E + 1/E))
+    (True, True)
     """
     if x == 0 or sympy.expand(x) == 0:
         return True
     form = x.rewrite(sigmoid, sympy.exp).rewrite(sympy.tanh, sympy.exp)
-    exponentials = form.atoms(sympy.exp)
-    if not exponentials or any(not e.args[0].is_Rational for e in exponentials):
+    if form == 0:
+        return True
+    exponentials = form.atoms(sympy.exp)  # Euler's number itself is the atom E, exp(1)
+    if not (exponentials or form.has(sympy.E)) or any(not e.args[0].is_Rational for e in exponentials):
         return False
     if sympy.count_ops(form) > _MAX_ZERO_TEST_OPS:
         return False
-    denominator = math.lcm(*(int(e.args[0].q) for e in exponentials))
+    denominator = math.lcm(1, *(int(e.args[0].q) for e in exponentials))
     powers = {e: int(e.args[0] * denominator) for e in exponentials}
     if denominator > _MAX_ZERO_TEST_DEGREE or any(abs(k) > _MAX_ZERO_TEST_DEGREE for k in powers.values()):
         return False  # the rational function would have a huge degree: not attempted

@@ -232,15 +232,23 @@ def test_duplicate_keys_are_rejected(capsys, tmp_path, lee, where):
 @pytest.mark.parametrize("raw, fragment", [
     (b'{"kind": "\xff"}', "not UTF-8"),
     (b"\xfe\xff\x00{", "not UTF-8"),
-    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-    (b"[" * 300 + b"]" * 300, "max_nesting=200"),
-    (b'{"certificate": {"value": ' + b"9" * 20_000 + b"}}", "max_digits=10000"),
     (b"not json", "not JSON"),
     (b"", "not JSON"),
 ])
 def test_unreadable_certificates_are_exit_2(capsys, tmp_path, raw, fragment):
     code, out, err = verify_text(capsys, tmp_path, raw, mode="b")
     assert code == 2 and out == "" and fragment in err and len(err) < 300
+
+
+@pytest.mark.parametrize("raw, fragment", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested deeper than the bound max_nesting=200"),
+    (b"[" * 300 + b"]" * 300, "nesting depth 201, above the bound max_nesting=200"),
+    (b'{"certificate": {"value": ' + b"9" * 20_000 + b"}}", "digits 20000, above the bound max_digits=10000"),
+])
+def test_certificates_beyond_a_bound_are_rejected(capsys, tmp_path, raw, fragment):
+    code, out, err = verify_text(capsys, tmp_path, raw, mode="b")
+    assert code == 1 and out == "" and err.startswith("symlandscape: certificate rejected:")
+    assert fragment in err and len(err) < 300
 
 
 def test_verify_reads_standard_input_as_bytes(capsys, monkeypatch, lee):

@@ -317,8 +317,7 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("name, argv, code, fragment", HOSTILE,
-                         ids=[case[0] if isinstance(case, tuple) else None for case in HOSTILE])
+@pytest.mark.parametrize("name, argv, code, fragment", HOSTILE, ids=[case[0] for case in HOSTILE])
 def test_hostile_input(capsys, name, argv, code, fragment):
     got, out, err = outcome(capsys, argv)
     assert got == code, f"{name}: exit {got}: {err}"
@@ -333,9 +332,9 @@ _CERTIFICATE_CASES = [
     ("unknown-key", lambda d: {**d, "note": "trust me"}, 1, "'note' is not part of a classify output"),
     ("duplicate-key", lambda d: json.dumps(d)[:-1] + ', "kind": "strict_saddle"}', 1, "duplicate key 'kind'"),
     ("non-utf8-file", lambda d: b'{"kind": "\xff"}', 2, "not UTF-8"),
-    ("deep-json", lambda d: "[" * 100_000 + "]" * 100_000, 2, "nested too deeply"),
+    ("deep-json", lambda d: "[" * 100_000 + "]" * 100_000, 1, "max_nesting=200"),
     ("huge-integer", lambda d: json.dumps({**d, "certificate": {**d["certificate"], "value": "N"}}).replace(
-        '"N"', "9" * 12_000), 2, "max_digits"),
+        '"N"', "9" * 12_000), 1, "max_digits"),
     ("valid", lambda d: d, 0, "verified"),
 ]
 

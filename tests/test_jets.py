@@ -152,3 +152,19 @@ def test_numbers_stay_within_the_digit_budget():
         jets.value(x**1000, VARS, [3, 0, 0])
     with pytest.raises(budget.BudgetExceeded, match="max_order"):
         jets.series(x, VARS, [[0, 0, 0]], 10**6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(polynomials(depth=2), st.sampled_from([sympy.exp, sympy.tanh, sigmoid]), points)
+def test_the_checker_and_the_symbolic_engine_expand_alike(expr, outer, point):
+    # two independent implementations of the same series (the checker's jets.py, the engine's
+    # polynomial.series_along): their coefficients must be the same exact numbers
+    from symlandscape import Landscape
+    from symlandscape.signs import exact_sign
+
+    f = outer(expr / 2) * x + y**2
+    L = Landscape.from_expression(f, VARS)
+    curve = [list(point), [1, -1, 2], [R(1, 2), 0, 0]]
+    ours = jets.series(f, VARS, curve, 4)
+    engine = L.along(curve, 4)
+    assert all(exact_sign(sympy.sympify(a) - sympy.sympify(b)) == 0 for a, b in zip(ours, engine))

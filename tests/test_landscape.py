@@ -269,3 +269,35 @@ def test_the_order_is_bounded_by_the_budget():
         L.taylor([0], [1], 65)
     with budget.limits(max_order=70):
         assert L.taylor([0], [1], 65)[65] == R(1, math.factorial(65))
+
+
+@pytest.mark.parametrize("loss, point", [
+    ("tanh(sigmoid(x*y))^2 + log(1 + x^2) - exp(-y)", ["1/3", "-1/2"]),
+    ("x^y + (x^2 + y^2)^(9/4)", ["2", "1/3"]),
+    ("sigmoid(log(1 + exp(x - y)))*y^3", ["1/5", "2"]),
+])
+def test_second_order_jets_agree_with_sympy_diff(loss, point):
+    by_diff = Landscape.from_expression(loss, "x,y")
+    by_jets = Landscape.from_expression(loss, "x,y")
+    by_jets._by_diff = False  # what a deep expression gets: second-order jets over the DAG
+    assert by_diff._by_diff
+    for a, b in zip(list(by_diff.gradient(point)) + list(by_diff.hessian(point)),
+                    list(by_jets.gradient(point)) + list(by_jets.hessian(point))):
+        assert not b.atoms(sympy.Float)
+        assert abs(sympy.N(a - b, 50)) < sympy.Rational(1, 10**40)
+
+
+def test_deep_nesting_is_bounded():
+    # SymPy's diff of a tower x^x^...^x ran for minutes; jets are bounded by the budget
+    tower = Landscape.from_expression("x" + "^x" * 12, "x")
+    assert not tower._by_diff
+    start = time.monotonic()
+    assert abs(sympy.N(tower.gradient(["1/2"])[0], 30)) < 10
+    assert time.monotonic() - start < 10
+    with budget.limits(max_seconds=0.01):
+        with pytest.raises(BudgetExceeded, match="max_seconds"):
+            Landscape.from_expression("x" + "^x" * 150, "x").hessian(["1/2"])
+    # 100 nested sigmoids: the Hessian written out has millions of operations
+    chain = Landscape.from_expression("sigmoid(" * 100 + "x" + ")" * 100, "x")
+    with pytest.raises(BudgetExceeded, match="max_nodes"):
+        chain.hessian(["1/2"])
