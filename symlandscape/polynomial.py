@@ -9,7 +9,8 @@ terms are checked *before* a product or a power is formed.
 Smooth non-polynomial losses (``exp``, ``log``, ``tanh``, ``sigmoid``, real powers) are
 expanded along a polynomial curve by :func:`series_along`: truncated power series with
 the classical recurrences, never ``sympy.series`` or ``sympy.simplify`` (both can run for
-minutes, or fail, on innocent inputs).
+minutes, or fail, on innocent inputs); :func:`second_order` gives their gradient and
+Hessian at a point by second-order jets, without symbolic differentiation.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ class _Constants:
             value = sympy.Pow(self.sympy(c), exponent, evaluate=False)
             return self.generator(("pow", value), value)
         ceiling = -(-abs(int(r.p)) // int(r.q))  # SymPy computes c^floor(r) on the way
-        budget.check_bits(max(int(c.p).bit_length(), int(c.q).bit_length()) * ceiling, lambda: f"({c})^({r})")
+        budget.check_bits(_fmpq_bits(c) * ceiling, lambda: f"({c})^({r})")
         value = sympy.Pow(self.sympy(c), exponent)
         if isinstance(value, sympy.Rational):
             return flint.fmpq(int(value.p), int(value.q))
@@ -301,7 +302,7 @@ class _Constants:
         return sympy.Add(*terms)
 
     def denominator_sympy(self, den):
-        """A denominator, factored when small (``(1 + exp(2/3))**3`` reads better expanded out)."""
+        """A denominator, factored when small: ``(1 + exp(2/3))**3`` reads better than its expansion."""
         if den.is_one():
             return sympy.S.One
         if len(den) > 200:
@@ -395,8 +396,8 @@ class _Series:
         if all(isinstance(x, flint.fmpq) for x in a) and all(isinstance(x, flint.fmpq) for x in b):
             product = self.pad((flint.fmpq_poly(a) * flint.fmpq_poly(b)).coeffs())
             for c in product:
-                if max(int(c.p).bit_length(), int(c.q).bit_length()) > self.bits:
-                    budget.check_bits(max(int(c.p).bit_length(), int(c.q).bit_length()), "a coefficient of the expansion")
+                if _fmpq_bits(c) > self.bits:
+                    budget.check_bits(_fmpq_bits(c), "a coefficient of the expansion")
             return product
         out = []
         for k in range(self.K + 1):
@@ -429,7 +430,7 @@ class _Series:
         if k < 0:
             a, k = self.reciprocal(a, node), -k
         if isinstance(a[0], flint.fmpq) and a[0] != 0:
-            budget.check_bits(max(int(a[0].p).bit_length(), int(a[0].q).bit_length()) * k, lambda: f"{_short(node)} at the point")
+            budget.check_bits(_fmpq_bits(a[0]) * k, lambda: f"{_short(node)} at the point")
         result, square = self.constant(flint.fmpq(1)), a
         while k:
             if k & 1:
@@ -562,6 +563,10 @@ def _is_zero(x):
     return isinstance(x, flint.fmpq) and x == 0
 
 
+def _fmpq_bits(q):
+    return max(int(q.p).bit_length(), int(q.q).bit_length())
+
+
 def _generators_needed(expr):
     """An upper bound on the generators an expansion of ``expr`` can create (two per distinct node)."""
     count, seen, stack = 1, set(), [expr]
@@ -640,7 +645,10 @@ def second_order(expr, variables, point):
 
 
 class _Jets:
-    """Second-order jets ``(c, g, h)`` of every node: ``f(θ0 + ε) = c + Σ g_i ε_i + Σ_{i<=j} h_ij ε_i ε_j + O(ε³)``."""
+    """Second-order jets ``(c, g, h)`` of every node.
+
+    ``f(θ0 + ε) = c + Σ g_i ε_i + Σ_{i<=j} h_ij ε_i ε_j + O(ε³)``.
+    """
 
     def __init__(self, variables, point, deadline):
         self.index = {v: i for i, v in enumerate(variables)}
@@ -735,7 +743,8 @@ class _Jets:
         try:
             return exact_sign(c)
         except Exception as exc:  # noqa: BLE001 - undecided (or SymPy failed): say so, never guess
-            raise EvaluationError(f"cannot decide the sign of {_short(c)} ({what}) exactly: {_short(exc, 120)}") from None
+            raise EvaluationError(f"cannot decide the sign of {_short(c)} ({what() if callable(what) else what}) "
+                                  f"exactly: {_short(exc, 120)}") from None
 
     def node(self, node):
         if node.is_Symbol:
@@ -787,7 +796,7 @@ class _Jets:
 
     def log(self, a, node):
         c = a[0]
-        if self.sign(c, f"the argument of {_short(node)}") <= 0:
+        if self.sign(c, lambda: f"the argument of {_short(node)}") <= 0:
             raise DomainError(f"the point is outside the domain of the loss: {_short(node)} needs its argument > 0, "
                               f"and it is {_short(c)} there")
         inverse = self.function(lambda z, **kw: sympy.Pow(z, -1, **kw), c)
@@ -798,7 +807,7 @@ class _Jets:
         c = a[0]
         if r == 0:
             return (sympy.S.One, {}, {})
-        sign = self.sign(c, f"the base of {_short(node)}")
+        sign = self.sign(c, lambda: f"the base of {_short(node)}")
         if sign < 0 and r.q != 1 or sign == 0 and r < 0:
             raise DomainError(f"the point is outside the domain of the loss: {_short(node)} needs its base "
                               f"{'>' if r < 0 else '>='} 0, and it is {_short(c)} there")
@@ -806,7 +815,8 @@ class _Jets:
             raise EvaluationError(f"{_short(node)} has no {'first' if r < 1 else 'second'} derivative at the point: "
                                   f"its base vanishes there and {r} < {1 if r < 1 else 2}")
         if isinstance(c, sympy.Rational):
-            budget.check_bits(max(_bits(c), 1) * (abs(int(r.p)) // int(r.q) + 1), lambda: f"{_short(node)} at the point")
+            budget.check_bits(max(_bits(c), 1) * (abs(int(r.p)) // int(r.q) + 1),
+                              lambda: f"{_short(node)} at the point")
         powers = [self.function(lambda z, **kw: sympy.Pow(z, k, **kw), c) if (sign or k > 0) else sympy.S.Zero
                   for k in (r, r - 1, r - 2)]
         return self.compose(a, powers[0], self.mul(r, powers[1]), self.mul(r * (r - 1), powers[2]))
