@@ -6,7 +6,10 @@ from .claims import run_claims as run_claims
 from .classify import classify as classify
 from .deep_linear import DeepLinearLandscape as DeepLinearLandscape
 from .deep_linear import deep_linear as deep_linear
+from .budget import BudgetExceeded as BudgetExceeded
 from .errors import CertificateError as CertificateError
+from .errors import DomainError as DomainError
+from .errors import EvaluationError as EvaluationError
 from .errors import InvalidArgument as InvalidArgument
 from .errors import KinkError as KinkError
 from .errors import NotCriticalError as NotCriticalError
@@ -30,9 +33,12 @@ from .verify import verify as verify
 __version__ = "0.1.0"
 
 __all__ = [
+    "BudgetExceeded",
     "CertificateError",
     "ClaimReport",
     "DeepLinearLandscape",
+    "DomainError",
+    "EvaluationError",
     "Inertia",
     "InvalidArgument",
     "KinkError",

@@ -51,7 +51,7 @@ import sympy
 
 from .activations import sigmoid
 from .deep_linear import DeepLinearLandscape
-from .errors import CertificateError, EvaluationError, InvalidArgument, KinkError, SymlandscapeError
+from .errors import CertificateError, DomainError, EvaluationError, InvalidArgument, KinkError, SymlandscapeError
 from .exact import format_rational, solve_linear
 from .landscape import MAX_ORDER, Landscape
 from .polynomial import NotPolynomial, to_mpoly
@@ -142,7 +142,11 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
         raise InvalidArgument(f"global_search={global_search!r} must be 'auto', 'off' or a non-negative "
                               "integer (a budget of exact evaluations)")
     pt = landscape.coerce_point(point)
-    verdict = _Search(landscape, pt, seed, max_order, budget).run()
+    try:
+        verdict = _Search(landscape, pt, seed, max_order, budget).run()
+    except _Undecided as exc:
+        # a number of the verdict that the safe grammar cannot write exactly: nothing to state
+        raise EvaluationError(f"cannot state the verdict exactly: {_undecided(exc)}") from None
     try:
         verify(verdict.certificate, landscape)
     except CertificateError as exc:
@@ -802,6 +806,9 @@ class _Search:
         try:
             return self.analyse()
         except (_Undecided, SymlandscapeError) as exc:
+            if not hasattr(self, "value"):  # the loss cannot even be evaluated at the point
+                raise exc if isinstance(exc, SymlandscapeError) else EvaluationError(
+                    f"cannot evaluate the loss exactly at the point: {_undecided(exc)}") from None
             # a sign the rule cannot decide, or a quantity the landscape cannot evaluate, in a
             # step without its own fallback: keep only the facts already decided (criticality)
             # and say what stopped the search
@@ -1509,13 +1516,21 @@ class _Search:
                           for i, p in enumerate(self.pt))
             if t != 1:  # the first value is free: a curve in hand needs no search
                 self.spend()
-            value = _exact(self.L._value(point))
-            if _sign(_sub(value, self.value)) < 0:
+            value = self.value_at(point)
+            if value is not None and _sign(_sub(value, self.value)) < 0:
                 self.notes.append(f"A point of lower value, {_text(value)}, lies on the descent curve at "
                                   f"t = {_text(t)}.")
                 return point, value
             t = t / 2
         return None  # pragma: no cover - a descent curve always descends for small t
+
+    def value_at(self, point):
+        """The exact value at a candidate witness, or None outside the domain of the loss."""
+        try:
+            self.L.coerce_point(point)
+        except DomainError:
+            return None
+        return _exact(self.L._value(point))
 
     def numeric_witness(self):
         """Seeded float descents from perturbed starts, rationalised and polished exactly.
@@ -1581,8 +1596,10 @@ class _Search:
         """Exact coordinate steps to the minimum of a univariate quadratic, while the value drops."""
         self.spend()
         try:
-            value = _exact(self.L._value(q))
-        except Exception:
+            value = self.value_at(q)
+        except SymlandscapeError:
+            return None
+        if value is None:
             return None
         for _ in range(3):
             improved = False
@@ -1596,8 +1613,8 @@ class _Search:
                     step = -c[1] / (2 * c[2])
                     candidate = tuple(x + step * y for x, y in zip(q, e))
                     self.spend()
-                    new = _exact(self.L._value(candidate))
-                    if _sign(_sub(new, value)) < 0:
+                    new = self.value_at(candidate)
+                    if new is not None and _sign(_sub(new, value)) < 0:
                         q, value, improved = candidate, new, True
             if not improved:
                 break

@@ -5,6 +5,7 @@ import symlandscape
 PUBLIC = {
     "CertificateError", "ClaimReport", "DeepLinearLandscape", "Inertia", "InvalidArgument", "KinkError",
     "Landscape", "NotCriticalError", "NotExactError", "ParseError", "Piece", "ShapeError",
+    "DomainError", "EvaluationError", "BudgetExceeded",
     "SymlandscapeError", "Verdict", "classify", "congruence_diagonalization", "deep_linear",
     "exponential_neuron", "get_activation", "get_loss", "inertia", "mlp", "numeric_check", "numeric_twin",
     "run_claims", "verify",
