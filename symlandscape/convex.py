@@ -27,6 +27,8 @@ import flint
 import sympy
 
 from .errors import EvaluationError
+from .jets import _number as _exact  # one flint/SymPy number conversion
+from .jets import _sympy
 from .signs import exact_sign
 
 __all__ = ["min_norm_point"]
@@ -143,11 +145,3 @@ def _by_supports(points, max_points=12):
     raise EvaluationError("the exact nearest-point search found no support whose signs it can decide")
 
 
-def _sympy(x):
-    return sympy.Rational(int(x.p), int(x.q)) if isinstance(x, flint.fmpq) else x
-
-
-def _exact(x):
-    if isinstance(x, sympy.Rational):
-        return flint.fmpq(int(x.p), int(x.q))
-    return x

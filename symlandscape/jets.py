@@ -104,6 +104,18 @@ def _bounded(q):
     return q
 
 
+def _binary_power(one, base, k, times):
+    """``base**k`` (k >= 0) by repeated squaring with the product ``times``; ``one`` is its unit."""
+    result, square = one, base
+    while k:
+        if k & 1:
+            result = times(result, square)
+        k >>= 1
+        if k:
+            square = times(square, square)
+    return result
+
+
 def _power_bits(base, k):
     """Check before computing ``base**k`` (``base`` rational) that the result stays in budget."""
     if isinstance(base, flint.fmpq) and base != 0:
@@ -314,14 +326,7 @@ class _RationalJets(_Walk):
             base = (inv, base[1] * (-inv * inv), base[2] * (-inv * inv) + base[1] * base[1] * (inv * inv * inv))
             k = -k
         _power_bits(base[0], k)
-        result, square = (flint.fmpq(1), self.zero, self.zero), base
-        while k:
-            if k & 1:
-                result = self.times(result, square)
-            k >>= 1
-            if k:
-                square = self.times(square, square)
-        return result
+        return _binary_power((flint.fmpq(1), self.zero, self.zero), base, k, self.times)
 
     def function(self, kind, a, node):  # pragma: no cover - excluded by _rational_form
         raise EvaluationError(f"{kind.__name__} is not rational")
@@ -574,14 +579,7 @@ class _Series(_Walk):
             if k < 0:
                 base, k = self.reciprocal(base, node), -k
             _power_bits(base[0], k)
-            result, square = self.pad([flint.fmpq(1)]), base
-            while k:
-                if k & 1:
-                    result = self.times(result, square)
-                k >>= 1
-                if k:
-                    square = self.times(square, square)
-            return result
+            return _binary_power(self.pad([flint.fmpq(1)]), base, k, self.times)
         sign = _sign(base[0])
         if sign == 0:
             # a = t^v b(t), b(0) > 0: a^r = t^(rv) b^r, a Taylor series for t > 0 when rv is an

@@ -38,6 +38,8 @@ import flint
 import sympy
 
 from . import budget, jets
+from .jets import _number as _exact  # the checker's one flint/SymPy number conversion
+from .jets import _sympy
 from .activations import leaky_relu, relu
 from .errors import EvaluationError
 from .signs import exact_sign
@@ -196,14 +198,6 @@ class Kinks:
         return resolve(self.expr, dict(self.base), {})
 
 
-def _sympy(x):
-    return sympy.Rational(int(x.p), int(x.q)) if isinstance(x, flint.fmpq) else x
-
-
-def _exact(x):
-    if isinstance(x, sympy.Rational):
-        return flint.fmpq(int(x.p), int(x.q))
-    return x
 
 
 # ---------------------------------------------------------------------------------------
