@@ -7,8 +7,10 @@ time.perf_counter, for
   * inertia(H) on a nonsingular H (entries a/b, |a| <= 5, 1 <= b <= 4),
   * inertia(H) on a singular H of rank n/2 (A^T D A with small integer A, D),
   * the exact charpoly + Descartes count alone (the fallback path), for comparison,
-  * congruence_diagonalization(H) (only up to --congruence-max, default 96: it is the
-    exact cubic elimination with growing integers, 15-30 s at n = 256).
+  * congruence_diagonalization(H) (only up to --congruence-max, default 96: above 24 rows it
+    is the pivot order modulo a prime plus flint's fraction-free LU; the factors of a dense
+    random matrix have entries of thousands of bits, 11 s at n = 256 on a loaded 2-core
+    machine, against 15-30 s for the exact elimination alone).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Executable checks of the published claims listed in ``CLAIMS.md``: one module per claim id.
+"""Executable checks of the published claims of the landscape literature: one module per claim id.
 
 Each module registers one :class:`~symlandscape.claims.Claim` with
 :func:`~symlandscape.claims.register`; :func:`~symlandscape.claims.discover` imports them all.
@@ -47,6 +47,7 @@ CLAIM_IDS = (
     "LEE-saddle",
     "LSLS18-elim",
     "KK19-fail",
+    "REG-DLN",
 )
 
 
@@ -305,8 +306,8 @@ def _status(L, candidate, optimum, seed):
                                "(every end-to-end product has rank <= p, and L* is the least value over those)")
     verdict, problem = certified_verdict(L, point, seed=seed)
     inertia = verdict.hessian_inertia
-    counts = (f"Hessian inertia {inertia['positive']}+/{inertia['negative']}-/{inertia['zero']}0"
-              if inertia else "no Hessian")
+    counts = (f"Hessian eigenvalues: {inertia['positive']} positive, {inertia['negative']} negative, "
+              f"{inertia['zero']} zero" if inertia else "no Hessian")
     if problem:
         return ClassifiedPoint(candidate, "open", value, verdict, f"{candidate.origin}: value {value} > L*, "
                                                                   f"but {problem}")

@@ -10,6 +10,7 @@ import sympy
 from proofs_checks import SADDLE_KINDS, depth_text, instance_key, landscape_of, spectral_data
 from symlandscape.claims import CheckLog, Claim, Instance, Source, certified_verdict, register
 from symlandscape.numeric import numeric_check as confirm, numeric_twin
+from symlandscape.verdict import inertia_words
 
 __all__ = ["exact_check", "numeric_check", "index_set_points"]
 
@@ -95,7 +96,7 @@ def exact_check(instance, *, seed=0, thorough=False):
             continue
         verdict, problem = certified_verdict(L, plain, seed=seed)
         log.require(problem is None and verdict.kind in SADDLE_KINDS,
-                    f"{label}: certified {verdict.kind} (Hessian inertia {verdict.hessian_inertia})"
+                    f"{label}: certified {verdict.kind} (Hessian eigenvalues: {inertia_words(verdict.hessian_inertia)})"
                     + (f"; {problem}" if problem else ""))
     return log.result(values={str(set(row[0])): str(row[4]) for row in rows})
 

@@ -1,4 +1,4 @@
-"""HESS-rules: what the Hessian at a critical point decides, and what it cannot (seed note 004)."""
+"""HESS-rules: what the Hessian at a critical point decides, and what it cannot."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from symlandscape.numeric import numeric_check as confirm
 
 __all__ = ["generated_cases", "exact_check", "numeric_check", "RULES"]
 
-#: Seed note 004: Hung-yi Lee's lecture "类神经网络训练不起来怎么办 (一) 局部最小值与鞍点".
+#: Hung-yi Lee's lecture "类神经网络训练不起来怎么办 (一) 局部最小值与鞍点".
 LEE_LECTURE = Source("Hung-yi Lee", "Machine Learning 2021, lecture: when the gradient is small - local minima and "
                      "saddle points", 2021, "Hessian criteria at a critical point")
 

@@ -1,4 +1,4 @@
-"""INIT: initialisations with very negative w and b end in the ReLU blind spot (seed note 003), as a seeded experiment.
+"""INIT: initialisations with very negative w and b end in the ReLU blind spot, as a seeded experiment.
 
 Network ``f(x) = Σ_j v_j relu(w_j x + b_j) + c`` (one hidden layer, two weight matrices) on five
 samples with positive inputs, plain sum of squares, full-batch gradient descent.  For each
@@ -15,7 +15,6 @@ blind spot is not a global minimum.
 
 from __future__ import annotations
 
-import io
 from fractions import Fraction
 from functools import lru_cache
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from symlandscape.claims import CheckLog, Claim, Instance, Source, register
 
-__all__ = ["dead_run_experiment", "exact_check", "numeric_check", "figure"]
+__all__ = ["dead_run_experiment", "exact_check", "numeric_check", "figure", "caption"]
 
 
 @lru_cache(maxsize=8)
@@ -49,7 +48,7 @@ def dead_run_experiment(x, y, width, means, runs, steps, learning_rate, seed):
     return results
 
 
-def _exact_run(x, y, W, B, V, C):
+def exact_run(x, y, W, B, V, C):
     """Exact status of one end point: ``(finite, dead, loss)`` with the floats read as exact rationals."""
     if not all(np.isfinite(v) for v in (*W, *B, *V, C)):
         return False, False, None
@@ -70,7 +69,7 @@ def _table(instance, seed, thorough):
                                      tuple(instance["means"]), runs, instance["steps"], instance["learning_rate"], seed)
     rows = []
     for mu, (W, B, V, C) in experiment.items():
-        statuses = [_exact_run(x, y, W[r], B[r], V[r], C[r]) for r in range(len(C))]
+        statuses = [exact_run(x, y, W[r], B[r], V[r], C[r]) for r in range(len(C))]
         float_dead = int(((W[:, :, None] * np.array(x, dtype=float) + B[:, :, None]) < 0).all(axis=(1, 2)).sum())
         rows.append({"mean": mu, "runs": len(C), "dead": sum(s[1] for s in statuses),
                      "diverged": sum(not s[0] for s in statuses), "float_dead": float_dead,
@@ -79,27 +78,22 @@ def _table(instance, seed, thorough):
 
 
 def figure(rows, seed):
-    """PNG bytes: fraction of dead runs against the initial mean of w and b."""
-    import matplotlib
+    """The fraction of dead runs against the initial mean, with 95% Wilson intervals (a matplotlib Figure)."""
+    from symlandscape.plot import proportions_figure
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    fig = proportions_figure({"runs ending dead": [(r["mean"], r["dead"], r["runs"]) for r in rows]},
+                             xlabel="initial mean of w and b (standard deviation 1)",
+                             ylabel="fraction of runs ending dead",
+                             title=f"ReLU blind spot vs initialisation (seed {seed}, {rows[0]['runs']} runs per mean)")
+    fig.axes[0].invert_xaxis()  # left to right: from usual to very negative initialisations
+    return fig
 
-    means = [r["mean"] for r in rows]
-    fractions = [r["dead"] / r["runs"] for r in rows]
-    fig, ax = plt.subplots(figsize=(5.0, 3.2), dpi=120)
-    ax.plot(means, fractions, "o-", color="tab:red")
-    ax.set_xlabel("initial mean of w and b (standard deviation 1)")
-    ax.set_ylabel("fraction of runs ending dead")
-    ax.set_ylim(-0.03, 1.03)
-    ax.invert_xaxis()
-    ax.set_title(f"ReLU blind spot vs initialisation (seed {seed}, {rows[0]['runs']} runs per mean)", fontsize=9)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+
+def caption(rows, seed):
+    """One sentence saying what the INIT figure shows and how its error bars were computed."""
+    return (f"INIT: fraction of the {rows[0]['runs']} gradient-descent runs per initial mean that end in the blind "
+            "spot (every ReLU inactive on every sample, decided exactly on the end points), against the initial "
+            f"mean of w and b; bars: 95% Wilson score intervals of each binomial proportion; seed {seed}.")
 
 
 def exact_check(instance, *, seed=0, thorough=False):
@@ -147,7 +141,9 @@ def numeric_check(instance, *, seed=0, thorough=False):
         finite = [float(loss) for loss in r["losses"] if loss is not None]
         csv.append(f"{r['mean']},{r['runs']},{r['dead']},{f:.4f},{sum(finite) / max(len(finite), 1):.6f}")
     log.artifact("init_dead_fraction.csv", "\n".join(csv) + "\n", "INIT: dead runs per initial mean (seeded)")
-    log.artifact("init_dead_fraction.png", figure(rows, seed), "INIT: fraction of runs ending dead vs initial mean")
+    from symlandscape.plot import figure_bytes
+
+    log.artifact("init_dead_fraction.png", figure_bytes(figure(rows, seed), "png"), caption(rows, seed))
     return log.result(fractions={str(r["mean"]): f for r, f in zip(rows, fractions)})
 
 

@@ -45,7 +45,8 @@ def exact_check(instance, *, seed=0, thorough=False):
         for item in saddles:
             inertia = item.verdict.hessian_inertia
             log.require(inertia is not None and inertia["negative"] > 0,
-                        f"{item.candidate.origin}: certified {item.verdict.kind}, Hessian inertia {inertia}")
+                        f"{item.candidate.origin}: certified {item.verdict.kind}, Hessian eigenvalues: "
+                        + (_counts(inertia) if inertia else "no Hessian"))
         log.require(saddles, f"{len(saddles)} saddles checked (2 weight matrices, 1 hidden layer)")
         if L.widths == (1, 1, 1) and (0, 0) in [tuple(item.candidate.point) for item in saddles]:
             H = L.hessian([0, 0])
@@ -61,11 +62,12 @@ def exact_check(instance, *, seed=0, thorough=False):
                 and "descent" in verdict.certificate["evidence"]):
             bad.append((origin, point, verdict))
         elif "saddle_point" in instance.parameters:
-            log.require(False, f"{origin}: classify says {verdict.kind} (inertia {inertia}): not a bad saddle")
+            log.require(False, f"{origin}: classify says {verdict.kind} (Hessian eigenvalues: "
+                        f"{_counts(inertia) if inertia else 'no Hessian'}): not a bad saddle")
     for origin, point, verdict in bad:
         descent = verdict.certificate["evidence"]["descent"]
         order = descent["order"]
-        log.require(True, f"{origin}: certified degenerate saddle, Hessian inertia {verdict.hessian_inertia} "
+        log.require(True, f"{origin}: certified degenerate saddle, Hessian eigenvalues: {_counts(verdict.hessian_inertia)} "
                           f"(no negative eigenvalue), descent curve of order {order} with coefficient "
                           f"{descent['coefficients'][order]}")
     log.require(bad, f"{len(bad)} bad saddles certified ({L.weight_matrices} weight matrices, "
@@ -126,3 +128,7 @@ register(Claim(
     numeric_check=numeric_check,
     module=__name__,
 ))
+
+
+def _counts(inertia):
+    return f"{inertia['positive']} positive, {inertia['negative']} negative, {inertia['zero']} zero"

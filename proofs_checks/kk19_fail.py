@@ -1,6 +1,6 @@
 """KK19-fail: descent on L̃ can converge in θ to a bad local minimum of L while (a, w, b) diverge.
 
-Kawaguchi & Kaelbling 2019 (and seed notes 000/002): eliminating bad local minima does not make
+Kawaguchi & Kaelbling 2019: eliminating bad local minima does not make
 descent find a global minimum.  On the instance of LSLS18-elim, start at the bad local minimum
 θ0 (every ReLU unit dead).  Exactly:
 

@@ -11,6 +11,7 @@ from proofs_checks.hess_rules import LEE_LECTURE
 from symlandscape.claims import CheckLog, Claim, Instance, certified_verdict, register
 from symlandscape.landscape import Landscape
 from symlandscape.numeric import numeric_check as confirm, numeric_twin
+from symlandscape.verdict import inertia_words
 
 __all__ = ["exact_check", "numeric_check"]
 
@@ -47,7 +48,7 @@ def exact_check(instance, *, seed=0, thorough=False):
                 f"coefficient {series[2]} < 0, and L(θ0 + t u) < {value} at t = {', '.join(map(str, decrease))}")
     verdict, problem = certified_verdict(L, point, seed=seed)
     log.require(verdict.kind == "strict_saddle" and problem is None,
-                f"classify: {verdict.kind}, Hessian inertia {verdict.hessian_inertia}"
+                f"classify: {verdict.kind}, Hessian eigenvalues: {inertia_words(verdict.hessian_inertia)}"
                 + (f" ({problem})" if problem else " (certificate verified)"))
     # the hyperbola w1 w2 = 1 is made of global minima: L is a square, so L >= 0 = L there
     on_curve = [(t, 1 / t) for t in (sympy.Rational(2), sympy.Rational(-1, 3), sympy.Rational(5, 7))]

@@ -99,7 +99,8 @@ def certify_point(L, point, seed):
     if all(e.is_Rational for e in H):
         counts = inertia(H)
         if counts.negative and counts.positive:
-            return "strict_saddle", (f"exact gradient 0 and exact Hessian inertia {counts.as_dict()}: a strict "
+            return "strict_saddle", (f"exact gradient 0 and exact Hessian eigenvalues {counts.positive} positive, "
+                                     f"{counts.negative} negative, {counts.zero} zero: a strict "
                                      f"saddle ({failure}; decided without it)")
     return "undetermined", failure
 

@@ -4,6 +4,9 @@ from .activations import get_activation as get_activation
 from .claims import ClaimReport as ClaimReport
 from .claims import run_claims as run_claims
 from .classify import classify as classify
+from .critical import CriticalSet as CriticalSet
+from .critical import critical_points as critical_points
+from .critical import weight_decay as weight_decay
 from .deep_linear import DeepLinearLandscape as DeepLinearLandscape
 from .deep_linear import deep_linear as deep_linear
 from .budget import BudgetExceeded as BudgetExceeded
@@ -36,6 +39,7 @@ __all__ = [
     "BudgetExceeded",
     "CertificateError",
     "ClaimReport",
+    "CriticalSet",
     "DeepLinearLandscape",
     "DomainError",
     "EvaluationError",
@@ -52,6 +56,7 @@ __all__ = [
     "Verdict",
     "classify",
     "congruence_diagonalization",
+    "critical_points",
     "deep_linear",
     "exponential_neuron",
     "get_activation",
@@ -62,4 +67,5 @@ __all__ = [
     "numeric_twin",
     "run_claims",
     "verify",
+    "weight_decay",
 ]

@@ -19,10 +19,10 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import re
 import textwrap
 import time
 import traceback
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: Output formats of :meth:`ClaimReport.render` and their file extensions.
-REPORT_FORMATS = {"text": "txt", "json": "json", "markdown": "md", "latex": "tex"}
+REPORT_FORMATS = {"text": "txt", "json": "json", "markdown": "md", "latex": "tex", "html": "html"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -351,6 +351,8 @@ def run_claims(only=None, seed=0, thorough=False, progress=None):
     say = progress if progress is not None else (lambda message: None)
     outcomes = []
     start = time.perf_counter()
+    total = 2 * sum(len(c.active_instances(thorough)) for c in claims.values())
+    done = 0
     for index, claim in enumerate(claims.values(), start=1):
         instances = claim.active_instances(thorough)
         say(f"[{index}/{len(claims)}] {claim.id}: {len(instances)} instance(s) ...")
@@ -358,12 +360,22 @@ def run_claims(only=None, seed=0, thorough=False, progress=None):
         checks = []
         for instance in instances:
             for name, function in (("exact", claim.exact_check), ("numeric", claim.numeric_check)):
-                say(f"[{index}/{len(claims)}] {claim.id}: {name} check on {instance.name} ...")
+                say(f"[{index}/{len(claims)}] {claim.id}: {name} check on {instance.name} ..."
+                    + _estimate(time.perf_counter() - start, done, total))
                 checks.append(_run_check(function, instance, name, seed, thorough))
+                done += 1
         outcome = ClaimOutcome(claim, tuple(checks), time.perf_counter() - t0)
         outcomes.append(outcome)
         say(f"[{index}/{len(claims)}] {claim.id}: {outcome.status} ({outcome.seconds:.1f} s)")
     return ClaimReport(tuple(outcomes), seed, thorough, time.perf_counter() - start)
+
+
+def _estimate(elapsed, done, total):
+    """`` (12 s elapsed, about 40 s left)``: the mean time of the checks so far times those left."""
+    if done == 0 or elapsed < 5:
+        return ""
+    left = elapsed / done * (total - done)
+    return f" ({elapsed:.0f} s elapsed, check {done + 1} of {total}, about {left:.0f} s left)"
 
 
 def certified_verdict(landscape, point, *, seed=0):
@@ -414,11 +426,21 @@ class ClaimReport:
             for o in self.outcomes
         ]
 
-    def render(self, fmt="text"):
-        """The report as ``"text"``, ``"json"``, ``"markdown"`` or ``"latex"`` (a standalone document)."""
+    def render(self, fmt="text", *, figures=None):
+        """The report as ``text``, ``json``, ``markdown``, ``latex`` (a whole document) or ``html``.
+
+        Each leads with one table (claim, source, instances, verdict, seconds), then gives the
+        evidence of every claim as an appendix.  With ``figures`` the experiment figures are
+        included from the directory ``figures`` where :meth:`write` put them (HTML embeds them).
+        """
         if fmt not in REPORT_FORMATS:
             raise InvalidArgument(f"fmt={fmt!r} is not a report format; choose one of {list(REPORT_FORMATS)}")
-        return {"text": self._text, "json": self._json, "markdown": self._markdown, "latex": self._latex}[fmt]()
+        if fmt == "text":
+            return self._text()
+        if fmt == "json":
+            return self._json()
+        embed = figures is not None and fmt == "html"
+        return self.document(figures=figures, embed=embed).render(fmt, standalone=True)
 
     def write(self, output_dir, fmt="text"):
         """Write ``report.<ext>`` and every artifact (figures, CSV) into ``output_dir``; return the paths."""
@@ -440,8 +462,60 @@ class ClaimReport:
                     path.write_text(artifact.content, encoding="utf-8")
                 written.append(path)
         report = out / f"report.{ext}"
-        report.write_text(self.render(fmt), encoding="utf-8")
+        report.write_text(self.render(fmt, figures=out), encoding="utf-8")
         return (report, *written)
+
+    def __repr__(self):
+        passed = sum(o.status == "pass" for o in self.outcomes)
+        return (f"<ClaimReport {passed}/{len(self.outcomes)} claims pass, seed {self.seed}, "
+                f"{'thorough' if self.thorough else 'default'} run, {self.seconds:.1f} s>")
+
+    def _repr_markdown_(self):
+        return self.document(appendix=False).render("markdown")
+
+    def _repr_latex_(self):
+        return self.document(appendix=False).render("markdown")
+
+    def _repr_html_(self):
+        page = self.document(appendix=False).render("html")
+        return page[page.find("<body>") + len("<body>"):page.rfind("</body>")].strip()
+
+    def document(self, figures=None, embed=False, appendix=True):
+        """The report as a :class:`~symlandscape.document.Document`.
+
+        ``figures``: the directory holding the artifacts, to include the figures (by their
+        names relative to it, or read from it when ``embed``); None leaves them out.
+        ``appendix=False`` gives the table alone.
+        """
+        from .document import Document
+
+        doc = Document(title=self._header())
+        rows = [(r["id"], r["source"], r["instances"], r["verdict"], f"{r['seconds']:.2f}") for r in self.rows()]
+        doc.table(["claim", "source", "instances", "verdict", "seconds"], rows, align="lllcr",
+                  widths={1: 0.3, 2: 0.3})
+        doc.paragraph(f"Seed {self.seed}; {'thorough' if self.thorough else 'default'} run; a claim passes when "
+                      "its exact check (certificates re-verified by the independent checker) and its numeric "
+                      "cross-check (float64 and mpmath) both pass on every instance.", small=True)
+        if not appendix:
+            return doc
+        doc.heading("Appendix: the evidence, claim by claim", level=1)
+        for o in self.outcomes:
+            doc.heading(f"{o.claim.id}: {o.status}", level=2)
+            doc.paragraph(*_prose(o.claim.source.full() + ". "), *_prose(o.claim.statement))
+            doc.items(*(_prose("Convention: " + c) for c in o.claim.conventions),
+                      *(_prose("Assumption fails: " + f) for f in o.assumption_failures))
+            for check in o.checks:
+                head, body = check.lines()
+                doc.paragraph(*_prose(head[:1].upper() + head[1:] + ":"), small=True)
+                doc.items(*(_prose(line) for line in body))
+            for a in o.artifacts:
+                suffix = Path(a.filename).suffix.lower()
+                if figures is not None and suffix in (".png", ".pdf", ".svg"):
+                    where = Path(figures) / a.filename if embed else Path(a.filename)
+                    doc.figure({suffix[1:]: where}, a.description)
+                else:
+                    doc.paragraph(f"File {a.filename}", *_prose(": " + a.description), small=True)
+        return doc
 
     # -- renderers -------------------------------------------------------------------
     def _header(self):
@@ -509,112 +583,21 @@ class ClaimReport:
                            "seconds": round(self.seconds, 3), "claims": claims},
                           indent=2, ensure_ascii=False, default=str)
 
-    def _markdown(self):
-        def cell(text):
-            return str(text).replace("|", "\\|").replace("\n", " ")
-
-        lines = [f"**{self._header()}**", "",
-                 "| id | source | statement | instances | verdict | seconds |",
-                 "|---|---|---|---|---|---:|"]
-        for r in self.rows():
-            lines.append("| " + " | ".join(cell(r[h]) if h != "seconds" else f"{r[h]:.2f}"
-                                           for h in ("id", "source", "statement", "instances", "verdict",
-                                                     "seconds")) + " |")
-        lines.append("")
-        for o in self.outcomes:
-            lines.append(f"### {o.claim.id}: {o.status}")
-            lines.append("")
-            lines.append(f"*{o.claim.source.full()}*. {o.claim.statement}")
-            lines.append("")
-            for c in o.claim.conventions:
-                lines.append(f"- convention: {c}")
-            for f in o.assumption_failures:
-                lines.append(f"- **assumption fails:** {f}")
-            for check in o.checks:
-                head, body = check.lines()
-                lines.append(f"- {head}")
-                lines.extend(f"  - {line}" for line in body)
-            for a in o.artifacts:
-                lines.append(f"- artifact `{a.filename}`: {a.description}")
-            lines.append("")
-        return "\n".join(lines).rstrip() + "\n"
-
-    def _latex(self):
-        rows = []
-        for r in self.rows():
-            rows.append(" & ".join(_tex(r[h]) if h != "seconds" else f"{r[h]:.2f}"
-                                   for h in ("id", "source", "statement", "instances", "verdict", "seconds"))
-                        + r" \\ \hline")
-        details = []
-        for o in self.outcomes:
-            details.append(r"\subsection*{" + _tex(f"{o.claim.id}: {o.status}") + "}")
-            details.append(r"\emph{" + _tex(o.claim.source.full()) + "}. " + _tex(o.claim.statement))
-            items = [f"convention: {c}" for c in o.claim.conventions]
-            items += [f"assumption fails: {f}" for f in o.assumption_failures]
-            for check in o.checks:
-                head, body = check.lines()
-                items.append(head)
-                items.extend(f"-- {line}" for line in body)
-            items += [f"artifact {a.filename}: {a.description}" for a in o.artifacts]
-            details.append(r"\begin{itemize}\small")
-            details.extend(r"\item " + _tex(item) for item in items)
-            details.append(r"\end{itemize}")
-        return "\n".join([
-            r"\documentclass[10pt]{article}",
-            r"\usepackage[T1]{fontenc}",
-            r"\usepackage[margin=1.5cm,landscape]{geometry}",
-            r"\usepackage{longtable,array}",
-            r"\begin{document}",
-            r"\section*{" + _tex(self._header()) + "}",
-            r"\small",
-            r"\begin{longtable}{|p{2.2cm}|p{3.6cm}|p{10.5cm}|p{4.5cm}|p{1.1cm}|r|}",
-            r"\hline id & source & statement & instances & verdict & seconds \\ \hline \endhead",
-            *rows,
-            r"\end{longtable}",
-            r"\normalsize",
-            *details,
-            r"\end{document}",
-            "",
-        ])
+# Prose: a one-letter name with a subscript (W_H, d_y, λ_i) is mathematics, the rest is text.
+_SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_])([A-Za-zΣλσθ])_(\{[^{}]{1,20}\}|[A-Za-z0-9]{1,3})(?![A-Za-z0-9_])")
+_GREEK = {"Σ": r"\Sigma", "λ": r"\lambda", "σ": r"\sigma", "θ": r"\theta"}
 
 
-# LaTeX: escape the specials; Unicode symbols that appear in statements become math.
-_TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                 "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                 "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
-_TEX_UNICODE = {
-    "Σ": r"$\Sigma$", "σ": r"$\sigma$", "θ": r"$\theta$", "λ": r"$\lambda$", "ℓ": r"$\ell$", "∂": r"$\partial$",
-    "ε": r"$\varepsilon$", "μ": r"$\mu$", "π": r"$\pi$", "α": r"$\alpha$", "β": r"$\beta$", "∇": r"$\nabla$",
-    "≤": r"$\le$", "≥": r"$\ge$", "≠": r"$\ne$", "≈": r"$\approx$", "→": r"$\to$", "⇒": r"$\Rightarrow$",
-    "∈": r"$\in$", "⊂": r"$\subset$", "×": r"$\times$", "·": r"$\cdot$", "⋯": r"$\cdots$", "…": r"\ldots{}",
-    "−": "-", "–": "--", "—": "---", "ᵀ": r"$^{T}$", "²": r"$^{2}$", "³": r"$^{3}$", "⁻": r"$^{-}$",
-    "¹": r"$^{1}$", "‖": r"$\|$", "∞": r"$\infty$", "±": r"$\pm$", "√": r"$\surd$", "✓": "[ok]",
-    "✗": "[FAIL]", "↦": r"$\mapsto$", "∪": r"$\cup$", "∩": r"$\cap$", "∅": r"$\emptyset$", "⪰": r"$\succeq$",
-    "≻": r"$\succ$", "₀": r"$_0$", "₁": r"$_1$", "₂": r"$_2$", "ᵢ": r"$_i$", "‘": "`", "’": "'", "“": "``",
-    "”": "''", "∑": r"$\sum$", "∀": r"$\forall$", "∃": r"$\exists$", "⟨": r"$\langle$", "⟩": r"$\rangle$",
-}
+def _prose(text):
+    """Split ``text`` into text and :class:`~symlandscape.document.Math` segments."""
+    from .document import Math
 
-
-def _tex(text):
-    """Plain text as LaTeX that pdflatex compiles: specials escaped, Unicode as math or ASCII."""
-    out = []
-    text = str(text)
-    i = 0
-    while i < len(text):
-        if text[i + 1:i + 2] == "\u0303" and text[i].isascii() and text[i].isalpha():
-            out.append(r"$\tilde{%s}$" % text[i])  # f̃, L̃: a letter with a combining tilde
-            i += 2
-            continue
-        ch = text[i]
-        if ch in _TEX_SPECIALS:
-            out.append(_TEX_SPECIALS[ch])
-        elif ch in _TEX_UNICODE:
-            out.append(_TEX_UNICODE[ch])
-        elif ord(ch) < 128:
-            out.append(ch)
-        else:
-            # accents and friends: the base letter; anything else: its Unicode name
-            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            out.append(base if base else "[" + unicodedata.name(ch, "?").lower() + "]")
-        i += 1
-    return "".join(out)
+    out, last = [], 0
+    for match in _SUBSCRIPT.finditer(text):
+        out.append(text[last:match.start()])
+        base, sub = match.groups()
+        sub = sub.strip("{}")
+        out.append(Math(f"{_GREEK.get(base, base)}_{{{sub}}}"))
+        last = match.end()
+    out.append(text[last:])
+    return tuple(s for s in out if s != "")

@@ -4,28 +4,35 @@
 :class:`~symlandscape.verdict.Verdict` whose certificate has already passed the
 independent checker :func:`symlandscape.verify`.  The search, in order:
 
-1. The exact gradient.  A nonzero component: ``not_critical``.  At a kink, where the
+1. The exact gradient, before any Hessian.  A nonzero component: ``not_critical``.  At a kink, where the
    adjacent pieces' gradients differ, *critical* means Clarke-critical: 0 lies in the
    convex hull of those gradients.  Otherwise the minimum-norm point p of the hull
    separates: every adjacent piece descends at first order along -p and ascends along p,
    so the point is ``not_critical`` (neither a minimum nor a maximum).
 2. The exact Hessian, diagonalised by a canonical congruence (symmetric Gaussian
    elimination with 1x1 pivots and, where every remaining diagonal entry is zero, 2x2
-   pivots): positive definite, negative definite or indefinite decide at once.
+   pivots; :func:`symlandscape.inertia.ldl_congruence`): positive definite, negative
+   definite or indefinite decide at once.
 3. Otherwise (a semidefinite singular Hessian, or a kink) a degenerate analysis:
    minimum and maximum certificates by exact sums of squares (the loss's own
    weighted-square structure, e.g. least squares in the residuals; a Gram-matrix
    decomposition; a small semidefinite program solved in floats, rounded and checked
    exactly, with the known zeros of the loss as facial constraints — for deep linear
    networks in the factors through the narrowest layer), one per adjacent piece at a
-   kink, where the piece's region constraints may enter as multipliers; descent and ascent curves from
-   lines in the kernel of the Hessian (all small integer combinations of a kernel basis,
-   Taylor order up to ``max_order``) and parabolas θ0 + t d1 + t² d2 whose t⁴ coefficient,
-   a quadratic in d2, is optimised exactly (this finds saddles such as
-   (y - x²)(y - 2x²) where every line goes up).  If nothing decides: ``undetermined``.
-4. Global status: a point of exactly lower value (from a descent curve, or from seeded
-   numeric descents rationalised and polished exactly) or a sum of squares valid
-   everywhere.  The search for a lower point has a budget of exact evaluations
+   kink, where the piece's region constraints may enter as multipliers, and, failing those,
+   the loss's own form (a constant plus terms nonnegative by their form, equal to the
+   value: :func:`symlandscape.verify.structural_lower_bound`); descent and ascent curves from
+   lines in the kernel of the Hessian (path directions through the layers of a deep linear
+   network, then small integer combinations of a kernel basis; Taylor order up to
+   ``max_order``, or up to the degree of a polynomial loss whose expansion is in hand),
+   parabolas θ0 + t d1 + t² d2 whose t⁴ coefficient, a quadratic in d2, is optimised
+   exactly (this finds saddles such as (y - x²)(y - 2x²) where every line goes up), and
+   curves solved order by order (:meth:`_Search.higher_order_curve`: (y - x² - x³)² - x⁸
+   descends only along y = x² + x³, at order 8).  If nothing decides: ``undetermined``.
+4. Global status: a point of exactly lower value (from a descent curve, far along a line
+   where the leading form of a polynomial loss is negative, or from seeded numeric
+   descents rationalised and polished exactly), a sum of squares valid everywhere, or a
+   structural lower bound equal to the value.  The search for a lower point has a budget of exact evaluations
    (``global_search``, default :data:`GLOBAL_SEARCH_BUDGET`), counted rather than timed so
    that verdicts do not depend on the machine; when it runs out, the global status is
    unknown and the explanation says the search was cut short.
@@ -56,9 +63,10 @@ from .exact import format_rational, solve_linear
 from .landscape import MAX_ORDER, Landscape
 from .polynomial import NotPolynomial, to_mpoly
 from .expression import parse_expression
+from .inertia import ldl_congruence
 from .convex import min_norm_point
 from .verdict import Verdict, number_text
-from .verify import MAX_SIGN_PRECISION, exact_sign, verify
+from .verify import MAX_SIGN_PRECISION, exact_sign, structural_lower_bound, verify
 
 __all__ = ["classify", "DEFAULT_MAX_ORDER", "GLOBAL_SEARCH_BUDGET"]
 
@@ -71,6 +79,17 @@ _RANDOM_DIRECTIONS = 48
 # Lines tried on landscapes with exp, log, tanh or sigmoid, whose Taylor expansions are
 # SymPy series (orders of magnitude dearer than polynomial ones).
 _TRANSCENDENTAL_LINES = 16
+# A gradient component with a rational of more than this many digits under exp, log, tanh
+# or sigmoid is not given to the sign rule (its enclosures of exp(10^1000) take minutes).
+_SIGN_DIGITS = 1000
+# Path directions (one unit entry per weight matrix) tried on deep linear networks.
+_PATHS = 32
+# Curves solved order by order: kernel lines to start from, trial terms a·t^j·e_i in all,
+# and the size of the expansion they are tried on.
+_CURVE_STARTS = 8
+_CURVE_STEPS = 400
+_CURVE_TERMS = 300
+_CURVE_DEGREE = 24
 # Parabolic curves: at most this many kernel directions d1 get the exact t^4 analysis.
 _PARABOLAS = 40
 # Candidate Gram bases larger than this are not pruned (the search gives up at once).
@@ -90,6 +109,10 @@ _SDP_BASIS = 30
 _EXPAND_SIZE = 16
 # Gradient-descent steps per start of the numeric witness search.
 _DESCENT_STEPS = 300
+# Doublings of the distance along a line where the loss's leading form is negative, on
+# expansions of at most this many terms.
+_DOUBLINGS = 200
+_UNBOUNDED_TERMS = 2000
 # Halvings of t when looking for a point of lower value along a descent curve.
 _HALVINGS = 400
 # Seeded float descents of the numeric witness search: perturbations of the point at these
@@ -108,7 +131,8 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
     """Classify ``point`` of ``landscape`` exactly, with a verified certificate.
 
     ``seed`` fixes every random choice of the search (reported in the explanation);
-    ``max_order`` bounds the Taylor order searched along lines.  ``global_search`` bounds
+    ``max_order`` bounds the Taylor order searched along lines (a polynomial loss's lines
+    are read up to its degree) and the degree in t of the curves solved order by order.  ``global_search`` bounds
     the search for the global status: ``"auto"`` allows :data:`GLOBAL_SEARCH_BUDGET`
     exact evaluations of the landscape for a point of lower value (after a fixed number of
     seeded float descents), an integer allows that many, and ``"off"`` only uses what the
@@ -214,6 +238,17 @@ def _exact(x):
     return x
 
 
+def _outsized(x):
+    """True for a SymPy number with a rational of more than ``_SIGN_DIGITS`` digits under exp, log, tanh or sigmoid."""
+    if isinstance(x, flint.fmpq) or not isinstance(x, sympy.Basic):
+        return False
+    for f in x.atoms(*_GRAMMAR_FUNCTIONS):
+        for r in f.atoms(sympy.Rational):
+            if max(abs(int(r.p)), int(r.q)).bit_length() > 3.33 * _SIGN_DIGITS:
+                return True
+    return False
+
+
 def _sympy(x):
     return sympy.Rational(int(x.p), int(x.q)) if isinstance(x, flint.fmpq) else x
 
@@ -300,7 +335,7 @@ class _Congruence:
 
     def __init__(self, H):
         if isinstance(H, flint.fmpq_mat):
-            self.order, self.pairs, self.rows, self.d = _eliminate_rational(H)
+            self.order, self.pairs, self.rows, self.d = ldl_congruence(H)
         else:
             self.order, self.pairs, self.rows, self.d = _eliminate_symbolic(H)
         signs = [_sign(v) for v in self.d]
@@ -318,63 +353,6 @@ class _Congruence:
 
     def rows_with_sign(self, sign):
         return [row for row, s in zip(self.rows, self.signs) if s == sign]
-
-
-def _eliminate_rational(H):
-    n = H.nrows()
-    A = flint.fmpq_mat(H)
-    S = flint.fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
-    order, pairs, d = [], [], []
-    remaining = list(range(n))
-
-    def column(values):
-        return flint.fmpq_mat(n, 1, values)
-
-    def row(values):
-        return flint.fmpq_mat(1, n, values)
-
-    while remaining:
-        k = next((i for i in remaining if A[i, i] != 0), None)
-        if k is not None:
-            p = A[k, k]
-            col = [A[m, k] for m in range(n)]
-            ratios = [c / p for c in col]
-            A = A - column(col) * row(ratios)
-            ratios[k] = flint.fmpq(0)
-            S = S - column(ratios) * row([S[k, m] for m in range(n)])
-            order.append(k)
-            d.append(p)
-            remaining.remove(k)
-            continue
-        pair = next(((i, j) for a, i in enumerate(remaining) for j in remaining[a + 1:] if A[i, j] != 0), None)
-        if pair is None:
-            break
-        i, j = pair
-        b = A[i, j]
-        ci = [A[m, i] for m in range(n)]
-        cj = [A[m, j] for m in range(n)]
-        # Schur complement of the block [[0, b], [b, 0]]: A - (ci cjᵀ + cj ciᵀ) / b
-        A = A - (column(ci) * row([c / b for c in cj]) + column(cj) * row([c / b for c in ci]))
-        si = [S[i, m] for m in range(n)]
-        sj = [S[j, m] for m in range(n)]
-        ri = [c / b for c in cj]
-        rj = [c / b for c in ci]
-        for m in (i, j):
-            ri[m] = rj[m] = flint.fmpq(0)
-        S = S - column(ri) * row(si) - column(rj) * row(sj)
-        half = flint.fmpq(1, 2)
-        for m in range(n):
-            S[i, m] = si[m] + sj[m]
-            S[j, m] = (sj[m] - si[m]) * half
-        order += [i, j]
-        pairs.append(len(order) - 2)
-        d += [2 * b, -b * half]
-        remaining.remove(i)
-        remaining.remove(j)
-    order += remaining
-    d += [flint.fmpq(0)] * len(remaining)
-    rows = [[S[k, m] for m in range(n)] for k in order]
-    return order, pairs, rows, d
 
 
 def _eliminate_symbolic(H):
@@ -827,14 +805,24 @@ class _Search:
             self.gradient = None
         self.hessian = None
         if self.gradient is not None:
+            # the gradient decides first: a nonzero component is `not_critical` at once, and the
+            # Hessian (a cubic exact elimination with growing entries) is never formed; a sign the
+            # rule cannot decide leaves criticality open, which no Hessian can settle either
+            signs = self.gradient_signs()
+            nonzero = next((i for i, s in enumerate(signs) if s), None)
+            if nonzero is not None:
+                return self.not_critical_smooth(nonzero)
+            undecided = next((g for g, s in zip(self.gradient, signs) if s is None), None)
+            if undecided is not None:
+                self.notes.append("Criticality is undecided: " + (
+                    "the sign of a gradient component was not attempted." if _outsized(undecided)
+                    else f"{_undecided(undecided)}."))
+                return self.verdict("undetermined")
             try:
                 self.hessian = L._hessian(pt)
             except KinkError:
                 self.notes.append("The gradient exists but the adjacent pieces' Hessians differ: "
                                   "the Hessian does not exist.")
-        if self.hessian is not None and not isinstance(self.hessian, flint.fmpq_mat) and self.gradient_decides():
-            # a non-rational Hessian costs a symbolic elimination that a nonzero gradient makes moot
-            self.hessian = None
         if self.hessian is not None:
             try:
                 self.congruence = _Congruence(self.hessian)
@@ -843,10 +831,7 @@ class _Search:
             except _Undecided as exc:
                 self.notes.append(f"The inertia of the Hessian is undecided: {_undecided(exc)}.")
         try:
-            if self.gradient is not None:
-                nonzero = [i for i, g in enumerate(self.gradient) if _sign(g)]
-                if nonzero:
-                    return self.not_critical_smooth(nonzero[0])
+            if self.gradient is not None:  # every component is decidedly zero (above)
                 self.evidence["critical"] = {"type": "critical"}
                 self.critical = True
             else:
@@ -877,12 +862,28 @@ class _Search:
                 self.evidence.pop(role, None)
             return self.verdict("undetermined")
 
-    def gradient_decides(self):
-        """True when some gradient component is decidedly nonzero (the point is not critical)."""
-        try:
-            return any(_sign(g) for g in self.gradient)
-        except _Undecided:
-            return False
+    def gradient_signs(self):
+        """The sign of each gradient component by the checker's rule, None where it is undecided.
+
+        Each sign is decided once: an undecided one may have cost seconds of interval
+        arithmetic.  After the first nonzero component the rest are not needed.
+        """
+        signs = []
+        for g in self.gradient:
+            if _outsized(g):
+                # the sign rule's interval enclosures of exp(10^1000) cost minutes before they
+                # give up: an exact number this large is left undecided at once
+                self.notes.append(f"A gradient component holds a number of more than {_SIGN_DIGITS} digits "
+                                  "inside exp, log, tanh or sigmoid; its sign is not attempted.")
+                signs.append(None)
+                continue
+            try:
+                signs.append(_sign(g))
+            except _Undecided:
+                signs.append(None)
+            if signs[-1]:
+                break
+        return signs + [None] * (len(self.gradient) - len(signs))
 
     def _cross_check_inertia(self):
         # Two independent exact methods must agree: the congruence, and inertia.py's
@@ -900,8 +901,7 @@ class _Search:
 
     # -- not critical ------------------------------------------------------------------------
     def not_critical_smooth(self, i):
-        self.evidence = {"gradient": {"type": "gradient", "gradient": [_text(g) for g in self.gradient]},
-                         **({"inertia": self.evidence["inertia"]} if "inertia" in self.evidence else {})}
+        self.evidence = {"gradient": {"type": "gradient", "gradient": [_text(g) for g in self.gradient]}}
         name = self.L.variables[i]
         self.notes.insert(0, f"The gradient is not zero: ∂L/∂{name} = {_text(self.gradient[i])}.")
         direction = [flint.fmpq(0)] * self.n
@@ -1043,9 +1043,29 @@ class _Search:
         if -1 in curves:
             self.witness_curve = curves[-1]["curve"]
             return self.verdict("undetermined", *self.global_certificate("undetermined"))
-        return self.verdict("undetermined")
+        # no descent curve: the kind stays open, but a point of lower value far away still
+        # settles the global status (x² + y⁴ - y⁵ at 0: (0, 2) has value -16)
+        return self.verdict("undetermined", *self.global_certificate("undetermined_local"))
 
     def bound(self, sense):
+        """A local lower (upper) bound certificate: sums of squares, or the loss's own form; or None."""
+        found = self.sos_bound(sense)
+        if found is None and sense == "lower":
+            found = self.structural_bound()
+        return found
+
+    def structural_bound(self):
+        """The loss is K plus terms nonnegative by their form, with value K here: a minimum everywhere.
+
+        Tried after the sums of squares (whose certificates say more, e.g. per piece): it
+        decides a hinge or ReLU network at an exact fit, on a kink or not, at any size.
+        """
+        K = structural_lower_bound(self.L.expression, self.L.variables)
+        if K is not None and _sign(_sub(self.value, K)) == 0:
+            return {"type": "structural_lower_bound", "bound": _text(K)}
+        return None
+
+    def sos_bound(self, sense):
         """A local lower (upper) bound certificate by sums of squares, or None."""
         L = self.L
         if not L.rational_valued or self.n > _SEARCH_SIZE:
@@ -1219,6 +1239,9 @@ class _Search:
                     found[sign] = self.curve_certificate([_primitive(rows[0])])
         one_sided = self.L.is_piecewise
         parts = self.homogeneous_parts()
+        # with the expansion in hand, a line's coefficients are exact up to the loss's degree:
+        # y² - x¹⁴ needs order 14 (capped so that the certificate's 2k coefficients stay in bounds)
+        line_order = max(self.max_order, min(max(parts, default=0), MAX_ORDER // 2)) if parts else self.max_order
         unresolved = None
         limit = _TRANSCENDENTAL_LINES if self.transcendental() else None
         for d in self.directions():
@@ -1228,7 +1251,7 @@ class _Search:
             if parts is not None:
                 # L(θ0 + t d) - L0 = Σ_j T_j(d) t^j with T_j the degree-j part of L(θ0 + h) - L0
                 coefficients = [flint.fmpq(0)] + [parts[j](*d) if j in parts else flint.fmpq(0)
-                                                  for j in range(1, self.max_order + 1)]
+                                                  for j in range(1, line_order + 1)]
             else:
                 try:
                     coefficients = self.series([d], self.max_order)
@@ -1243,7 +1266,7 @@ class _Search:
                 found[s] = self.curve_certificate([d], leading=k)
             if not one_sided and k % 2 and -s in wanted and -s not in found:
                 found[-s] = self.curve_certificate([[-x for x in d]], leading=k)
-        self.notes.append(f"Lines tried: {tried} direction{'' if tried == 1 else 's'} up to Taylor order {self.max_order}"
+        self.notes.append(f"Lines tried: {tried} direction{'' if tried == 1 else 's'} up to Taylor order {line_order}"
                           + (" (one-sided, t -> 0+)" if one_sided else "")
                           + (f", at most {limit} on a landscape with exp, log, tanh or sigmoid" if limit else "") + "."
                           + (f" The landscape could not expand along some of them ({unresolved})." if unresolved else ""))
@@ -1252,7 +1275,113 @@ class _Search:
                 curve = self.parabola(sign)
                 if curve is not None:
                     found[sign] = curve
+        if not wanted <= set(found) and parts is not None:
+            for sign in wanted - set(found):
+                curve = self.higher_order_curve(sign)
+                if curve is not None:
+                    found[sign] = curve
         return found
+
+    def higher_order_curve(self, sign):
+        """A curve θ0 + t d1 + … + t^r d_r whose first nonzero Taylor coefficient has ``sign``, solved order by order.
+
+        For a polynomial loss, R(h) = L(θ0 + h) - L0 is in hand.  Start from a kernel line
+        whose first coefficient c_m t^m has the other sign; add one term a·t^j·e_i and read the
+        coefficients of R(γ(t) + a t^j e_i) up to t^m as polynomials in a: if one value of a
+        keeps the lower ones zero and makes c_m(a) have ``sign``, that is the curve; if c_m(a)
+        has a rational root (the curve can follow the zero set of the leading form, as
+        y = x² + x³ does in (y - x² - x³)² - x⁸), take it and go on at the next order.  This
+        is Newton–Puiseux's solving for the curve's coefficients order by order, restricted
+        to rational coefficients and one new term per order.  Curves have degree at most
+        ``max_order`` in t and orders at most ``MAX_ORDER // 2``; every candidate is checked
+        exactly, and the certificate by ``verify``.
+        """
+        parts = self.homogeneous_parts()
+        ctx = next(iter(parts.values())).context() if parts else None
+        if ctx is None:
+            return None
+        R = sum(parts.values(), ctx.constant(0))
+        if len(R) > _CURVE_TERMS or max(parts) > _CURVE_DEGREE:
+            # each trial composes R with a curve of degree up to max_order: keep it small
+            self.notes.append(f"No curves solved order by order: the expansion has {len(R)} terms of degree up to "
+                              f"{max(parts)} (at most {_CURVE_TERMS} terms of degree {_CURVE_DEGREE} are tried).")
+            return None
+        n = self.n
+        pair = flint.fmpq_mpoly_ctx.get(("t", "a"), "lex")
+        t, a = pair.gens()
+        top = MAX_ORDER // 2
+        steps = 0
+
+        def expansion(curve, extra=None):
+            """R along the curve (+ a t^j e_i): {order: polynomial in a}, orders up to ``top``."""
+            images = []
+            for i in range(n):
+                image = pair.constant(0)
+                for k, d in enumerate(curve, start=1):
+                    if d[i] != 0:
+                        image += pair.constant(d[i]) * t ** k
+                if extra is not None and extra[1] == i:
+                    image += a * t ** extra[0]
+                images.append(image)
+            composed = R.compose(*images, ctx=pair) if n else R
+            orders = {}
+            for (et, ea), c in composed.to_dict().items():
+                if et <= top:
+                    orders.setdefault(et, {})[ea] = flint.fmpq(c)
+            return orders
+
+        # depth-first over partial curves; each step adds one term that cancels the leading
+        # coefficient (a rational root of c_m(a)) and so raises the order
+        stack = [[list(d)] for d in itertools.islice(self.directions(), _CURVE_STARTS)][::-1]
+        seen = set()
+        while stack:
+            curve = stack.pop()
+            key = tuple(tuple(d) for d in curve)
+            if key in seen:
+                continue
+            seen.add(key)
+            orders = expansion(curve)
+            m = min(orders, default=None)
+            if m is None:
+                continue  # the curve lies in the zero set of R (or is constant): nothing to read
+            if _sign(orders[m][0]) == sign:
+                return self.finish_curve(curve, sign, m)
+            extensions = []
+            for j in range(1, min(m, self.max_order) + 1):  # a term beyond t^m cannot change c_m
+                for i in range(n):
+                    steps += 1
+                    if steps > _CURVE_STEPS:
+                        return self.curve_note(sign, steps)
+                    table = expansion(curve, (j, i))
+                    lower = [table.get(k, {}) for k in range(1, m)]
+                    at_m = _univariate(table.get(m, {}))
+                    roots = None  # no condition below m ...
+                    if any(lower):  # ... unless the new term reaches below it: then a must cancel it
+                        roots = _common_rational_roots([_univariate(q) for q in lower])
+                        if roots is None:
+                            continue
+                    for value in _sign_candidates(at_m, roots):
+                        if value != 0 and _sign(at_m(value)) == sign:
+                            return self.finish_curve(_add_term(curve, j, i, value, n), sign, m)
+                    for value in _rational_roots(at_m):
+                        if value != 0 and (roots is None or value in roots):
+                            candidate = _add_term(curve, j, i, value, n)
+                            if any(any(d) for d in candidate) and len(candidate) <= self.max_order:
+                                extensions.append(candidate)
+            stack.extend(reversed(extensions))
+        return self.curve_note(sign, steps)
+
+    def finish_curve(self, curve, sign, order):
+        while curve and not any(curve[-1]):
+            curve = curve[:-1]
+        self.notes.append(f"A {'descent' if sign < 0 else 'ascent'} curve of degree {len(curve)} in t and order "
+                          f"{order} was solved order by order (Newton–Puiseux, rational coefficients).")
+        return self.curve_certificate(curve, leading=order)
+
+    def curve_note(self, sign, steps):
+        self.notes.append(f"Curves solved order by order (Newton–Puiseux, rational coefficients, degree at most "
+                          f"{self.max_order} in t): no {'descent' if sign < 0 else 'ascent'} in {steps} trial terms.")
+        return None
 
     def transcendental(self):
         """True for a landscape with exp, log, tanh or sigmoid (its line search is limited)."""
@@ -1270,7 +1399,8 @@ class _Search:
             return self._parts
         L = self.L
         self._parts = None
-        if L.is_piecewise or not hasattr(L, "polynomial") or self.n > _EXPAND_SIZE:
+        # the size test first: hasattr forms the expansion, a million terms for 192 deep linear weights
+        if L.is_piecewise or self.n > _EXPAND_SIZE or not hasattr(L, "polynomial"):
             return None
         P = L.polynomial
         ctx = P.context()
@@ -1345,6 +1475,10 @@ class _Search:
             m = len(basis)
             if m == 0:
                 return
+            for d in self.path_directions():
+                d = fresh(d)
+                if d is not None:
+                    yield d
             ranges = [(-1, 0, 1)] * m if m <= _FULL_COMBINATIONS else None
             combos = sorted(itertools.product(*ranges), key=lambda a: (sum(map(bool, a)), a)) if ranges else []
             if m <= 3:
@@ -1385,6 +1519,45 @@ class _Search:
                 neg = fresh([-x for x in d])
                 if neg is not None:
                     yield neg
+
+    def path_directions(self):
+        """Kernel directions of a deep linear network with one unit entry per weight matrix.
+
+        The loss depends on the weights through W_{H+1}⋯W_1, which is multilinear in the
+        blocks: a line that leaves one block at θ0 moves the product only through the
+        others, and at zero weights every term of order below H + 1 vanishes.  A path
+        a_0 → a_1 → … → a_{H+1} through the layers (entry (a_k, a_{k-1}) of W_k set to 1,
+        and the same with the last entry -1) moves the product along e_{a_{H+1}} e_{a_0}ᵀ,
+        which no line supported on fewer blocks reaches.  Only paths in the kernel of the
+        Hessian are kept, at most ``_PATHS``.
+        """
+        L = self.L
+        if not isinstance(L, DeepLinearLandscape) or not isinstance(self.hessian, flint.fmpq_mat):
+            return
+        widths = L.widths
+        offsets, offset = [], 0
+        for rows, cols in L.shapes:
+            offsets.append(offset)
+            offset += rows * cols
+        kept = tried = 0
+        for middle in itertools.product(*[range(w) for w in widths[1:-1]]):
+            for first in range(widths[0]):
+                for last in range(widths[-1]):
+                    if kept >= _PATHS or tried >= 8 * _PATHS:
+                        return
+                    tried += 1
+                    path = (first, *middle, last)
+                    d = [flint.fmpq(0)] * self.n
+                    for k, (rows, cols) in enumerate(L.shapes):
+                        d[offsets[k] + path[k + 1] * cols + path[k]] = flint.fmpq(1)
+                    product = self.hessian * flint.fmpq_mat(self.n, 1, d)
+                    if any(product.entries()):
+                        continue
+                    kept += 1
+                    yield d
+                    d = list(d)
+                    d[offsets[-1] + path[-1] * L.shapes[-1][1] + path[-2]] = flint.fmpq(-1)
+                    yield d
 
     def parabola(self, sign):
         """θ0 + t d1 + t² d2 with the t⁴ coefficient, a quadratic in d2, optimised exactly.
@@ -1456,23 +1629,35 @@ class _Search:
             minimum = self.evidence.get("minimum")
             if minimum is not None and minimum.get("type") == "sos":
                 return True, {"type": "global_lower_bound", "certificate": minimum}
+            if minimum is not None and minimum.get("type") == "structural_lower_bound":
+                self.notes.append(f"The loss is {minimum['bound']} plus terms that are nonnegative by their form: "
+                                  "the point is a global minimum.")
+                return True, dict(minimum)
         if self.budget is None:
-            witness = self.curve_witness(search=False) if kind not in _MIN_KINDS else None
+            if kind in _MIN_KINDS and self.structural_bound() is not None:
+                return self.structural_global()
+            witness = self.curve_witness(search=False) if kind not in (*_MIN_KINDS, "undetermined_local") else None
             if witness is None:
                 self.notes.append("No global search (global_search='off').")
             return self.witness_certificate(witness)
         try:
             if kind in _MIN_KINDS:
-                if (not self.L.is_piecewise and hasattr(self.L, "polynomial") and self.L.rational_valued
-                        and self.n <= _SEARCH_SIZE):
+                if (not self.L.is_piecewise and self.n <= _SEARCH_SIZE and self.L.rational_valued
+                        and hasattr(self.L, "polynomial")):
                     terms = self.sos(self.L.expression, self.L.polynomial, "lower")
                     if terms is not None:
                         self.notes.append("A sum of squares valid everywhere makes it a global minimum.")
                         return True, {"type": "global_lower_bound", "certificate": {
                             "type": "sos", "region": "everywhere", "sense": "lower", "terms": terms}}
-                witness = self.numeric_witness()
+                if self.structural_bound() is not None:
+                    return self.structural_global()
+                witness = self.unbounded_witness() or self.numeric_witness()
+            elif kind == "undetermined_local":  # no descent curve to follow
+                witness = self.unbounded_witness() or (self.numeric_witness() if self.n <= _SEARCH_SIZE else None)
             else:
                 witness = self.curve_witness()
+                if witness is None:
+                    witness = self.unbounded_witness()
                 if witness is None and self.n <= _SEARCH_SIZE:
                     witness = self.numeric_witness()
         except _OutOfBudget:
@@ -1481,6 +1666,53 @@ class _Search:
                               "lower value.")
             witness = None
         return self.witness_certificate(witness)
+
+    def structural_global(self):
+        bound = self.structural_bound()
+        self.notes.append(f"The loss is {bound['bound']} plus terms that are nonnegative by their form, and its "
+                          f"value here is {bound['bound']}: a global minimum.")
+        return True, bound
+
+    def unbounded_witness(self):
+        """A point of lower value far along a line on which the loss's leading form is negative, or None.
+
+        For a polynomial loss of degree D with top homogeneous part T_D, L(θ0 + s d) =
+        T_D(d) s^D + O(s^(D-1)), so T_D(d) < 0 sends the loss to -∞ along d: doubling s
+        reaches a point below L(θ0) (x² - x³/1000 at 0: s = 1024 gives 1024² - 1024³/1000 < 0).
+        The search uses the expansion; the witness's value is one exact evaluation.
+        """
+        parts = self.homogeneous_parts()
+        if not parts or sum(len(p) for p in parts.values()) > _UNBOUNDED_TERMS:
+            return None
+        top = max(parts)
+        T = parts[top]
+        n = self.n
+        rng = numpy.random.default_rng(self.seed)
+        candidates = [[s * int(j == i) for j in range(n)] for i in range(n) for s in (1, -1)]
+        candidates += [[s * int(k == i) + u * int(k == j) for k in range(n)]
+                       for i in range(n) for j in range(i + 1, n) for s in (1, -1) for u in (1, -1)]
+        candidates += [[int(x) for x in rng.integers(-2, 3, size=n)] for _ in range(_RANDOM_DIRECTIONS)]
+        R = None
+        for d in candidates:
+            d = [flint.fmpq(x) for x in d]
+            if not any(d) or not T(*d) < 0:
+                continue
+            if R is None:
+                R = sum(parts.values(), T.context().constant(0))
+            scale = flint.fmpq(1)
+            for _ in range(_DOUBLINGS):
+                if R(*[scale * x for x in d]) < 0:
+                    point = tuple(p + scale * x for p, x in zip(self.pt, d))
+                    self.spend()
+                    value = self.value_at(point)
+                    if value is not None and _sign(_sub(value, self.value)) < 0:
+                        self.notes.append(f"The leading form of degree {top} is negative along "
+                                          f"({', '.join(map(_text, d))}); at distance factor {_text(scale)} the "
+                                          f"loss is {_text(value)} < {_text(self.value)}.")
+                        return point, value
+                    break
+                scale *= 2
+        return None
 
     def witness_certificate(self, witness):
         if witness is None:
@@ -1548,6 +1780,9 @@ class _Search:
             f0 = float(_sympy(self.value))
         except Exception as exc:  # a numeric twin may not exist for every landscape
             self.notes.append(f"No numeric witness search ({type(exc).__name__}: {exc}).")
+            return None
+        if not (numpy.all(numpy.isfinite(x0)) and numpy.isfinite(f0)):
+            self.notes.append("No numeric witness search: the point or its value is beyond the float range.")
             return None
         rng = numpy.random.default_rng(self.seed)
         scale = 1.0 + float(numpy.max(numpy.abs(x0))) if self.n else 1.0
@@ -1688,9 +1923,12 @@ class _Search:
             "strict_local_min": "The gradient is zero and the Hessian is positive definite: a strict local minimum.",
             "strict_local_max": "The gradient is zero and the Hessian is negative definite: a strict local maximum.",
             "strict_saddle": "The gradient is zero and the Hessian has eigenvalues of both signs: a strict saddle.",
-            "local_min": "An exact sum-of-squares identity shows L >= L(θ0) near the point"
-                         + (" on every adjacent piece" if ev.get("minimum", {}).get("type") == "pieces" else "")
-                         + ": a local minimum (possibly non-strict).",
+            "local_min": ("The loss is its constant term plus terms that are nonnegative by their form, and "
+                          "that constant is its value here: L >= L(θ0) everywhere, a minimum (possibly non-strict)."
+                          if ev.get("minimum", {}).get("type") == "structural_lower_bound" else
+                          "An exact sum-of-squares identity shows L >= L(θ0) near the point"
+                          + (" on every adjacent piece" if ev.get("minimum", {}).get("type") == "pieces" else "")
+                          + ": a local minimum (possibly non-strict)."),
             "local_max": "An exact sum-of-squares identity shows L <= L(θ0) near the point"
                          + (" on every adjacent piece" if ev.get("maximum", {}).get("type") == "pieces" else "")
                          + ": a local maximum (possibly non-strict).",
@@ -1755,3 +1993,64 @@ def _nonnegative_combination(vectors, target):
                 weights[k] = flint.fmpq(int(x.p), int(x.q))
             return weights
     return None
+
+
+def _univariate(coefficients):
+    """A univariate ``fmpq_poly`` from ``{exponent: coefficient}``."""
+    if not coefficients:
+        return flint.fmpq_poly([0])
+    top = max(coefficients)
+    return flint.fmpq_poly([coefficients.get(k, flint.fmpq(0)) for k in range(top + 1)])
+
+
+def _rational_roots(p):
+    """The distinct rational roots of the ``fmpq_poly`` p (empty for the zero polynomial), sorted."""
+    if p == 0 or p.degree() < 1:
+        return []
+    _, factors = p.factor()
+    roots = set()
+    for f, _ in factors:
+        if f.degree() == 1:
+            c = f.coeffs()
+            roots.add(-flint.fmpq(c[0]) / flint.fmpq(c[1]))
+    return sorted(roots)
+
+
+def _common_rational_roots(polynomials):
+    """Rational values where every polynomial vanishes: a set, or None if there are none."""
+    common = None
+    for p in polynomials:
+        if p == 0:
+            continue
+        roots = set(_rational_roots(p))
+        common = roots if common is None else common & roots
+        if not common:
+            return None
+    return common
+
+
+def _sign_candidates(p, allowed):
+    """Rational values to test for the sign of p: the allowed roots, or a grid and points between real roots."""
+    if allowed is not None:
+        return sorted(allowed)
+    grid = [flint.fmpq(k, 2) for k in range(-6, 7)]
+    if p != 0 and p.degree() >= 1:
+        real = sorted(float(r.real) for r in numpy.roots([float(c) for c in reversed(p.coeffs())])
+                      if abs(r.imag) < 1e-9)
+        for x, y in zip(real, real[1:]):
+            f = Fraction((x + y) / 2).limit_denominator(1000)
+            grid.append(flint.fmpq(f.numerator, f.denominator))
+        if real:
+            for x in (real[0] - 1, real[-1] + 1):
+                f = Fraction(x).limit_denominator(1000)
+                grid.append(flint.fmpq(f.numerator, f.denominator))
+    return grid
+
+
+def _add_term(curve, j, i, value, n):
+    """``curve`` (coefficient vectors of t, t², …) plus value·t^j·e_i."""
+    curve = [list(d) for d in curve]
+    while len(curve) < j:
+        curve.append([flint.fmpq(0)] * n)
+    curve[j - 1][i] += value
+    return curve

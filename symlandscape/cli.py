@@ -30,7 +30,7 @@ __all__ = ["main"]
 
 #: Options whose values may start with "-" (a negative point, a loss such as "-x^2"):
 #: argparse would take them for flags.
-_POINT_OPTIONS = ("--at", "--direction", "--loss", "--vars")
+_POINT_OPTIONS = ("--at", "--box", "--direction", "--loss", "--vars")
 
 #: The longest message printed on stderr: user input can be megabytes, a message stays one short line.
 _MAX_MESSAGE = 400
@@ -105,8 +105,17 @@ def _build_parser():
 
     classify = sub.add_parser("classify", help="classify a point, with a verified certificate")
     landscape_options(classify)
-    classify.add_argument("--format", choices=("text", "json", "latex", "markdown"), default="text")
+    classify.add_argument("--format", choices=("text", "json", "latex", "markdown", "html"), default="text",
+                          help="latex, markdown and html give a worked example")
     classify.add_argument("--seed", type=int, default=0, help="seed of every random choice in the search")
+    classify.add_argument("--search-order", type=_bound_type(int), default=None, metavar="K",
+                          help="highest order of the Taylor terms and curves the search tries (default 12)")
+    classify.add_argument("--standalone", action="store_true",
+                          help="with --format latex: a whole document rather than a fragment")
+    classify.add_argument("--detail", action="store_true",
+                          help="with a worked example: append what the search tried")
+    classify.add_argument("--figures", default=None, metavar="DIR",
+                          help="with a worked example: draw its figures into DIR and include them")
     budget_options(classify)
 
     verify = sub.add_parser("verify", help="re-check a saved certificate (JSON) against a loss")
@@ -118,9 +127,28 @@ def _build_parser():
     check.add_argument("--only", action="append", default=None, metavar="ID", help="run only this claim (repeatable)")
     check.add_argument("--seed", type=int, default=0)
     check.add_argument("--thorough", action="store_true", help="larger instances and experiments")
-    check.add_argument("--format", choices=("text", "json", "markdown", "latex"), default="text")
+    check.add_argument("--format", choices=("text", "json", "markdown", "latex", "html"), default="text")
+    check.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     check.add_argument("--output", default=None, metavar="DIR", help="write the report and figures here")
+
+    # commands whose code lives with the object they work on: each module gives
+    # COMMAND_HELP, add_arguments(parser, options) and run_command(args) -> (text, exit code)
+    options = argparse.Namespace(landscape=landscape_options, budget=budget_options)
+    for name in _MODULE_COMMANDS:
+        module = _command_module(name)
+        module.add_arguments(sub.add_parser(name, help=module.COMMAND_HELP), options)
     return parser
+
+
+#: Subcommands implemented in the module of the same name (imported when the parser is built,
+#: so these modules import their heavy dependencies inside functions).
+_MODULE_COMMANDS = ("critical", "plot", "sweep")
+
+
+def _command_module(name):
+    import importlib
+
+    return importlib.import_module(f"symlandscape.{name}")
 
 
 def _join_point_values(argv):
@@ -230,27 +258,25 @@ def _render_derive(result, fmt):
 
 
 def _derive_latex(result):
+    from . import notation
+    from .document import Document
     from .expression import parse_expression
 
     def tex(text):
-        return sympy.latex(parse_expression(text))
+        return notation.number(parse_expression(text))
 
-    def matrix(rows):
-        return r"\begin{pmatrix}" + r" \\ ".join(" & ".join(tex(e) for e in row) for row in rows) + r"\end{pmatrix}"
-
-    point = ", ".join(tex(x) for x in result["point"])
-    lines = [f"$L({point}) = {tex(result['value'])}$", ""]
+    doc = Document()
+    doc.display(f"L{notation.point(result['point'])} = {tex(result['value'])}")
     blocks = [result] if "pieces" not in result else result["pieces"]
     for block in blocks:
         if "pattern" in block:
-            lines.append(r"\paragraph{Piece " + ", ".join(block["pattern"]) + "}")
-        lines.append(r"$\nabla L = " + matrix([[g] for g in block["gradient"]]) + "$,")
-        lines.append(r"$\nabla^2 L = " + matrix(block["hessian"]) + "$")
+            doc.heading("Piece " + ", ".join(block["pattern"]), level=3)
+        doc.display(r"\nabla L = " + notation.matrix([[g] for g in block["gradient"]], entry=tex) + r", \qquad "
+                    r"\nabla^2 L = " + notation.matrix(block["hessian"], entry=tex))
         if "inertia" in block:
             i = block["inertia"]
-            lines.append(f"(inertia: {i['positive']} positive, {i['negative']} negative, {i['zero']} zero)")
-        lines.append("")
-    return "\n".join(lines).rstrip()
+            doc.paragraph(f"Inertia: {i['positive']} positive, {i['negative']} negative, {i['zero']} zero.")
+    return doc.render("latex").rstrip()
 
 
 def _classify(args):
@@ -260,7 +286,15 @@ def _classify(args):
     point = _point(args.at, "--at", len(landscape.variables))
     # a point where the loss has no value within the budget is bad input, said before the search
     landscape.value(point)
-    return classify(landscape, point, seed=args.seed).render(args.format)
+    options = {} if args.search_order is None else {"max_order": args.search_order}
+    verdict = classify(landscape, point, seed=args.seed, **options)
+    figures = None
+    if args.figures is not None and args.format in ("latex", "markdown", "html"):
+        from .plot import verdict_figures
+
+        formats = {"latex": ("pdf",), "markdown": ("png",), "html": ("svg",)}[args.format]
+        figures = verdict_figures(verdict, args.figures, formats=formats)
+    return verdict.render(args.format, standalone=args.standalone, detail=args.detail, figures=figures)
 
 
 def _verify(args):
@@ -398,7 +432,8 @@ def _check(args):
     def progress(message):
         print(message, file=sys.stderr, flush=True)
 
-    report = run_claims(only=args.only, seed=args.seed, thorough=args.thorough, progress=progress)
+    report = run_claims(only=args.only, seed=args.seed, thorough=args.thorough,
+                        progress=None if args.quiet else progress)
     if args.output:
         report.write(args.output, fmt=args.format)
     return report.render(args.format), report.passed
@@ -457,6 +492,10 @@ def _run(args):
         if args.command == "verify":
             _emit(_verify(args))
             return 0
+        if args.command in _MODULE_COMMANDS:
+            text, code = _command_module(args.command).run_command(args)
+            _emit(text)
+            return code
     text, passed = _check(args)
     _emit(text)
     return 0 if passed else 1

@@ -19,7 +19,6 @@ from __future__ import annotations
 from functools import cached_property
 
 import flint
-import sympy
 
 from .activations import get_activation
 from .errors import InvalidArgument, ShapeError

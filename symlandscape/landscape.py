@@ -85,6 +85,9 @@ class Landscape:
     is_piecewise = False
     #: The network that defined this landscape, if any (see :func:`symlandscape.mlp`).
     model = None
+    #: The text the loss was written as, if it was given as text (kept for display: the
+    #: parser reorders nothing in it, SymPy would).
+    source = None
     #: Where the loss is defined: ``(expression, relation)`` pairs, relation one of
     #: ``"nonzero"``, ``"positive"``, ``"nonnegative"`` (from :meth:`from_expression`;
     #: empty for losses defined everywhere).  Every public evaluation checks its point.
@@ -115,6 +118,7 @@ class Landscape:
         from .expression import domain_of, parse_variables, parse_with_domain
 
         symbols = _variables_for(expr, variables, parse_variables)
+        text = expr if isinstance(expr, str) else None
         if isinstance(expr, str):
             expr, domain = parse_with_domain(expr, symbols)
         elif not isinstance(expr, sympy.Basic):
@@ -127,6 +131,7 @@ class Landscape:
         else:
             domain = domain_of(expr)
         landscape = compile_landscape(_checked_expression(expr, symbols), symbols)
+        landscape.source = text
         if domain:
             landscape.domain = tuple((e, relation) for e, relation, _ in domain)
             landscape._domain_where = tuple(where for _, _, where in domain)
@@ -245,6 +250,33 @@ class Landscape:
         names = ", ".join(str(v) for v in self._variables[:6])
         more = ", ..." if len(self._variables) > 6 else ""
         return f"<{type(self).__name__} in ({names}{more}), {len(self._variables)} parameters>"
+
+    def document(self):
+        """The loss and its parameters as a :class:`~symlandscape.document.Document`."""
+        from . import notation
+        from .document import Document, Math
+
+        doc = Document()
+        lines, data = notation.loss_lines(self)
+        doc.display(*lines)
+        if data is not None:
+            header, rows = data
+            doc.table([Math(h) for h in header], [tuple(Math(c) for c in row) for row in rows],
+                      align="r" * len(header))
+        names = [notation.symbol(s.name) for s in self._variables]
+        shown = ", ".join(names[:12]) + (r", \dots" if len(names) > 12 else "")
+        doc.paragraph(f"{len(names)} parameters: ", Math(shown), ".")
+        return doc
+
+    def _repr_markdown_(self):
+        return self.document().render("markdown")
+
+    def _repr_latex_(self):
+        return self.document().render("markdown")
+
+    def _repr_html_(self):
+        page = self.document().render("html")
+        return page[page.find("<body>") + len("<body>"):page.rfind("</body>")].strip()
 
     # -- the engine interface --------------------------------------------------------
     def _value(self, pt):

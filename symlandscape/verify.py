@@ -43,7 +43,8 @@ not_critical        ``gradient`` (a nonzero gradient) or, at a kink, ``separatio
 strict_local_min    ``critical`` + ``inertia`` (congruence, every pivot positive)
 strict_local_max    ``critical`` + ``inertia`` (every pivot negative)
 strict_saddle       ``critical`` + ``inertia`` + ``indefinite`` (uᵀHu < 0 < vᵀHv)
-local_min           ``critical``/``clarke`` + ``minimum`` (sum of squares, per piece at a kink)
+local_min           ``critical``/``clarke`` + ``minimum`` (sum of squares, per piece at a kink,
+                    or a ``structural_lower_bound`` equal to the value)
 local_max           ``critical``/``clarke`` + ``maximum``
 degenerate_saddle   ``critical``/``clarke`` + ``descent`` + ``ascent`` curves, and a
                     semidefinite Hessian where the Hessian exists
@@ -52,8 +53,11 @@ undetermined        only evidence that does not decide the kind
 
 At a kink every kind also needs ``pieces``.  ``inertia`` is required exactly where the
 Hessian exists (it certifies ``hessian_inertia``); ``global`` is a ``witness`` (a point of
-exactly lower value) when ``global_min`` is false and a ``global_lower_bound`` (a sum of
-squares valid everywhere) when it is true.  Certificates are canonical where a choice
+exactly lower value) when ``global_min`` is false, and when it is true either a
+``global_lower_bound`` (a sum of squares valid everywhere) or a
+``structural_lower_bound`` (see :func:`structural_lower_bound`: the loss as written is its
+constant term K plus terms that are nonnegative by their form, so L >= K wherever L is
+defined, and L(θ0) = K).  Certificates are canonical where a choice
 exists (the congruence is the unique LDLᵀ form for its pivot order, convex weights sum to
 one, every stated Taylor coefficient is compared), so that changing any one entry makes
 the check fail.  Every number that must be real is shown to be real, every stated field is
@@ -71,7 +75,7 @@ from . import budget, jets, regions
 from .errors import CertificateError, SymlandscapeError
 from .signs import MAX_SIGN_PRECISION, exact_sign, is_real
 
-__all__ = ["verify", "KINDS", "exact_sign", "MAX_SIGN_PRECISION"]
+__all__ = ["verify", "KINDS", "exact_sign", "MAX_SIGN_PRECISION", "structural_lower_bound"]
 
 _FIELDS = {"type", "kind", "point", "value", "critical", "hessian_inertia", "global_min", "evidence", "global"}
 
@@ -382,8 +386,8 @@ class _Checker:
             return
         present = set(ev) & {"critical", "clarke"}
         if not critical:
-            _fail(f"critical=false states that the point is not critical: that is kind 'not_critical', with "
-                  f"its evidence (an undetermined verdict says critical=null)")
+            _fail("critical=false states that the point is not critical: that is kind 'not_critical', with "
+                  "its evidence (an undetermined verdict says critical=null)")
         key = "critical" if smooth else "clarke"
         if present != {key}:
             _fail(f"a critical point {'with' if smooth else 'without'} a gradient needs exactly the "
@@ -457,6 +461,9 @@ class _Checker:
         if not isinstance(global_min, bool):
             _fail(f"global_min={global_min!r} must be true, false or null")
         if global_min:
+            if _mapping(data, "global").get("type") == "structural_lower_bound":
+                self.check_structural(data)
+                return
             data = _mapping(data, "global", "global_lower_bound")
             self.check_sos(_mapping(data["certificate"], "global.certificate", "sos"), "lower",
                            "global.certificate", everywhere=True)
@@ -467,6 +474,25 @@ class _Checker:
         _same(self.number(data["value"], "global.value"), value, "global.value")
         if _sign(_difference(value, self.value)) >= 0:
             _fail(f"global.value={data['value']} is not lower than the value at the point")
+
+    def check_structural(self, data, name="global"):
+        """L = K + N with N >= 0 by its form (:func:`structural_lower_bound`) and L(θ0) = K.
+
+        Then L >= L(θ0) wherever L is defined: a global minimum, and so a local one (as
+        ``evidence.minimum`` it proves ``local_min``, on every adjacent piece at once).
+        """
+        if set(data) != {"type", "bound"}:
+            _fail(f"{name}: a structural_lower_bound has exactly the fields type and bound")
+        bound = _rational(data["bound"], f"{name}.bound")
+        K = structural_lower_bound(self.expr, self.variables)
+        if K is None:
+            _fail(f"{name}: the loss is not written as a constant plus terms that are nonnegative by their form "
+                  "(even powers of real expressions, relu, abs, exp, sigmoid, max with 0, positive constants, "
+                  "and their sums, products and powers)")
+        if bound != K:
+            _fail(f"{name}.bound={data['bound']} but the loss's constant term is {K}")
+        if not _is(self.value, K):
+            _fail(f"{name}: the value at the point is not the lower bound {K}")
 
     # -- sub-certificates ----------------------------------------------------------------
     def check_gradient(self, data):
@@ -623,6 +649,11 @@ class _Checker:
     def check_bound(self, data, sense, role):
         """A local lower (upper) bound: one sos, or one per adjacent piece covering them all."""
         data = _mapping(data, f"evidence.{role}")
+        if data.get("type") == "structural_lower_bound":
+            if sense != "lower":
+                _fail(f"{role}: a structural lower bound proves a minimum, not a maximum")
+            self.check_structural(data, role)
+            return
         if data.get("type") == "sos":
             if self.kinks.units:
                 _fail(f"{role}: a piecewise landscape needs one sos per adjacent piece (type 'pieces')")
@@ -690,6 +721,74 @@ class _Checker:
         if residual != 0:
             _fail(f"{name}: the identity L {'-' if sense == 'lower' else '+'} ... does not hold: "
                   f"the difference is {str(residual)[:200]}")
+
+
+# ---------------------------------------------------------------------------------------
+# nonnegativity read off the form of the loss
+
+
+def structural_lower_bound(expr, variables):
+    """The constant K with ``expr = K + N``, N nonnegative by its form, or None.
+
+    Real expressions R: the variables (real symbols), rationals, sums, products, positive
+    integer powers, and exp, tanh, sigmoid, relu, leaky_relu, abs, max, min of R — each real
+    for real arguments (nothing that needs a domain: no division, log or root).
+    Nonnegative expressions N: nonnegative rationals, even powers of R, positive integer powers
+    of N, sums and products of N, relu, abs, exp and sigmoid of R, max of R with an N among its
+    arguments, min of N.  Then N >= 0 at every real point, so ``expr >= K`` wherever the loss
+    is defined; a point of value K is a global minimum.  Anything else is not recognised (None).
+
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y", real=True)
+    >>> structural_lower_bound(3 + (x*y - 1)**2 + 2*sympy.Max(0, 1 - x)**3, (x, y))
+    3
+    >>> structural_lower_bound(x**2 - y**2, (x, y)) is None
+    True
+    """
+    from .activations import leaky_relu, relu, sigmoid
+
+    names = set(variables)
+    real_functions = (sympy.exp, sympy.tanh, sigmoid, relu, leaky_relu, sympy.Abs, sympy.Max, sympy.Min)
+
+    def real(e):
+        if e.is_Symbol:
+            return e in names
+        if e.is_Rational:
+            return True
+        if e.is_Add or e.is_Mul:
+            return all(real(a) for a in e.args)
+        if e.is_Pow:
+            return e.exp.is_Integer and e.exp > 0 and real(e.base)
+        if isinstance(e, real_functions):
+            return all(real(a) for a in e.args)
+        return False
+
+    def nonnegative(e):
+        if e.is_Rational:
+            return e >= 0
+        if e.is_Pow:
+            if not (e.exp.is_Integer and e.exp > 0):
+                return False
+            return (e.exp % 2 == 0 and real(e.base)) or nonnegative(e.base)
+        if e.is_Add or e.is_Mul:
+            return all(nonnegative(a) for a in e.args)
+        if isinstance(e, (relu, sympy.Abs, sympy.exp, sigmoid)):
+            return all(real(a) for a in e.args)
+        if isinstance(e, sympy.Max):
+            return all(real(a) for a in e.args) and any(nonnegative(a) for a in e.args)
+        if isinstance(e, sympy.Min):
+            return all(nonnegative(a) for a in e.args)
+        return False
+
+    constant, rest = sympy.S.Zero, []
+    for term in sympy.Add.make_args(expr):
+        if term.is_Rational:
+            constant += term
+        else:
+            rest.append(term)
+    if not all(nonnegative(term) for term in rest):
+        return None
+    return flint.fmpq(int(constant.p), int(constant.q))
 
 
 # ---------------------------------------------------------------------------------------

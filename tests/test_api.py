@@ -8,7 +8,7 @@ PUBLIC = {
     "DomainError", "EvaluationError", "BudgetExceeded",
     "SymlandscapeError", "Verdict", "classify", "congruence_diagonalization", "deep_linear",
     "exponential_neuron", "get_activation", "get_loss", "inertia", "mlp", "numeric_check", "numeric_twin",
-    "run_claims", "verify",
+    "run_claims", "verify", "CriticalSet", "critical_points", "weight_decay",
 }
 
 

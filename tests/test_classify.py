@@ -429,12 +429,16 @@ def test_seed_is_reported_and_reproducible():
 
 
 def test_max_order_limits_the_search():
-    # x^2 + y^3: the descent along -y is cubic; lines up to order 2 cannot see it (and the
-    # parabolas need a vanishing cubic term), so the search must report what it tried
-    L = landscape("x^2 + y^3")
+    # x^2 + tanh(y)^3 = x^2 + y^3 - y^5 + ...: the descent along -y is cubic; Taylor series up
+    # to order 2 cannot see it (and the parabolas need a vanishing cubic term), so the search
+    # must report what it tried
+    L = landscape("x^2 + tanh(y)^3")
     v = classify(L, (0, 0), max_order=2)
     assert v.kind == "undetermined" and "Taylor order 2" in v.explanation
     assert classify(L, (0, 0)).kind == "degenerate_saddle"
+    # a polynomial's lines are read from its exact expansion, up to its degree (3 here)
+    v = classify(landscape("x^2 + y^3"), (0, 0), max_order=2)
+    assert v.kind == "degenerate_saddle" and v.certificate["evidence"]["descent"]["order"] == 3
 
 
 def test_a_certificate_that_fails_to_verify_is_a_bug(monkeypatch):

@@ -54,7 +54,7 @@ def test_derive_at_a_kink_gives_each_piece(capsys):
 def test_derive_latex(capsys):
     code, out, _ = run(capsys, "derive", "--loss", "x^2 - y^2", "--vars", "x,y", "--at", "1/2,0",
                        "--format", "latex")
-    assert code == 0 and r"\nabla^2 L = \begin{pmatrix}2 & 0 \\ 0 & -2\end{pmatrix}" in out
+    assert code == 0 and r"\nabla^2 L = \begin{pmatrix} 2 & 0 \\ 0 & -2 \end{pmatrix}" in out
 
 
 @pytest.mark.parametrize("argv, fragment", [
@@ -265,3 +265,31 @@ def test_messages_stay_short(capsys, tmp_path, lee):
     lee["certificate"]["point"] = ["1" * 9000, "0"]
     code, _, err = verify_text(capsys, tmp_path, json.dumps(lee))
     assert code == 1 and len(err) < 500
+
+
+def test_classify_worked_example_formats(capsys, tmp_path):
+    args = ("classify", "--loss", "(1 - w1*w2)^2", "--vars", "w1,w2", "--at", "0,0")
+    code, fragment, _ = run(capsys, *args, "--format", "latex")
+    assert code == 0 and not fragment.lstrip().startswith(r"\documentclass")
+    code, whole, _ = run(capsys, *args, "--format", "latex", "--standalone", "--detail")
+    assert code == 0 and whole.startswith(r"\documentclass") and "what the search tried" in whole
+    code, page, _ = run(capsys, *args, "--format", "html")
+    assert code == 0 and page.startswith("<!DOCTYPE html>") and "<math" in page
+
+
+def test_derive_latex_compiles(capsys, tmp_path):
+    from symlandscape.document import PREAMBLE
+    from texbuild import compile_latex
+
+    code, out, _ = run(capsys, "derive", "--loss", "relu(x) - x*y", "--vars", "x,y", "--at", "0,0",
+                       "--format", "latex")
+    assert code == 0 and "Piece active" in out and "Piece inactive" in out
+    compile_latex("\\documentclass{article}\n" + PREAMBLE + "\n\\begin{document}\n" + out + "\n\\end{document}\n",
+                  tmp_path)
+
+
+def test_check_quiet_prints_no_progress(capsys):
+    code, out, err = run(capsys, "check", "--only", "LEE-saddle", "--quiet", "--format", "markdown")
+    assert code == 0 and err == "" and "| LEE-saddle |" in out
+    code, _, err = run(capsys, "check", "--only", "LEE-saddle")
+    assert code == 0 and "[1/1] LEE-saddle" in err

@@ -55,6 +55,7 @@ TYPES = (
     "pieces_proof",        # evidence.pieces: which activation regions are full-dimensional (new format)
     "witness",             # global: a lower point (global_min false)
     "global_lower_bound",  # global: a sum of squares everywhere (global_min true)
+    "structural_lower_bound",  # global: a constant plus terms nonnegative by their form (global_min true)
     "kind",                # top-level fields
     "value",
     "critical_flag",
@@ -1146,6 +1147,94 @@ def _():
                       "certificate": {"type": "sos", "region": "everywhere", "sense": "lower",
                                       "terms": [{"coefficient": "1", "polynomial": "x"},
                                                 {"coefficient": "1", "polynomial": "y"}]}}
+    return cert
+
+
+# ---------------------------------------------------------------------------------------
+# structural_lower_bound: "the loss is K plus nonnegative terms and its value is K", where it is not
+
+def _structural_on_a_strict_minimum(loss, point=(0, 0), bound="0"):
+    """A true strict local minimum (positive definite Hessian, by hand in the caller) whose
+    global claim is replaced by a structural bound: only the global check can reject it."""
+    cert = source(loss, "x,y", point, "strict_local_min")
+    need(cert["global_min"] is False and cert["global"]["type"] == "witness", cert["global"])
+    cert["global_min"] = True
+    cert["global"] = {"type": "structural_lower_bound", "bound": bound}
+    return cert
+
+
+# Hessian 2I at 0; the cubic term is negative for x > 0: (2, 0) has value 4 - 8 = -4
+@forgery("structural_lower_bound", "x^2 + y^2 - x^3", "x,y", _lower_somewhere((2, 0), 0),
+         id="structural-cubic-term")
+def _():
+    return _structural_on_a_strict_minimum("x^2 + y^2 - x^3")
+
+
+# Hessian 2I at 0; a product with the factor 1 - x, negative for x > 1: (2, 0) has value 4·(-1)
+@forgery("structural_lower_bound", "(x^2 + y^2)*(1 - x)", "x,y", _lower_somewhere((2, 0), 0),
+         id="structural-sign-changing-factor")
+def _():
+    return _structural_on_a_strict_minimum("(x^2 + y^2)*(1 - x)")
+
+
+# Hessian 2I at 0 (the kink term min(0, x)^3 is O(|x|^3)); an odd power of min(0, x) is <= 0:
+# (-2, 0) has value 4 - 8 = -4
+@forgery("structural_lower_bound", "x^2 + y^2 + min(0, x)^3", "x,y", _lower_somewhere((-2, 0), 0),
+         id="structural-odd-power-of-a-min")
+def _():
+    return _structural_on_a_strict_minimum("x^2 + y^2 + min(0, x)^3")
+
+
+# x^2 + y^2 + 1 is 1 plus squares, but at (1/1000, 0) its value is 1 + 10^-6, not 1: (0, 0) is lower.
+# The stated bound is the value at the point, not the constant term.
+@forgery("structural_lower_bound", "x^2 + y^2 + 1", "x,y", _lower_somewhere((0, 0), 1 + Fraction(1, 10**6)),
+         id="structural-bound-is-the-value-not-the-constant")
+def _():
+    cert = source("x^2 + y^2 + 1", "x,y", ("1/1000", 0), "not_critical")
+    cert["global_min"] = True
+    cert["global"] = {"type": "structural_lower_bound", "bound": "1000001/1000000"}
+    return cert
+
+
+# the same point with the true constant term: the value is not the bound
+@forgery("structural_lower_bound", "x^2 + y^2 + 1", "x,y", _lower_somewhere((0, 0), 1 + Fraction(1, 10**6)),
+         id="structural-value-above-the-bound")
+def _():
+    cert = source("x^2 + y^2 + 1", "x,y", ("1/1000", 0), "not_critical")
+    cert["global_min"] = True
+    cert["global"] = {"type": "structural_lower_bound", "bound": "1"}
+    return cert
+
+
+# x^2 - y^4 at 0 is no minimum: (0, 1/10) has value -10^-4.  The certificate is the true one of
+# x^2 + exp(y) y^4 (same value, gradient and Hessian diag(2, 0)), whose minimum is a structural
+# bound (exp(y) y^4 >= 0; no sum of squares: the loss is not a polynomial).
+@forgery("structural_lower_bound", "x^2 - y^4", "x,y", _lower_somewhere((0, Fraction(1, 10)), 0),
+         id="structural-minimum-transplanted")
+def _():
+    cert = source("x^2 + exp(y)*y^4", "x,y", (0, 0), "local_min")
+    need(evidence(cert, "minimum")["type"] == "structural_lower_bound", cert["evidence"]["minimum"])
+    return cert
+
+
+def _higher_somewhere(point, above):
+    def check(L):
+        assert value(L, point) > above
+    return check
+
+
+# x^2 + exp(y) y^4 at 0 is no maximum: (1, 0) has value 1.  Its own true structural lower bound
+# stated as the maximum evidence of a local_max claim.
+@forgery("structural_lower_bound", "x^2 + exp(y)*y^4", "x,y", _higher_somewhere((1, 0), 0),
+         id="structural-bound-as-a-maximum")
+def _():
+    cert = source("x^2 + exp(y)*y^4", "x,y", (0, 0), "local_min")
+    minimum = evidence(cert, "minimum")
+    need(minimum["type"] == "structural_lower_bound", minimum)
+    cert["kind"] = "local_max"
+    cert["global_min"], cert["global"] = None, None
+    cert["evidence"] = {"critical": cert["evidence"]["critical"], "inertia": cert["evidence"]["inertia"],
+                        "maximum": minimum}
     return cert
 
 

@@ -392,7 +392,53 @@ def test_certificate_rejects_a_wrong_guess():
         def get(self):
             return numpy.array([1.0, 1.0]), numpy.eye(2)
 
-    assert inertia_module._counts_certified(Z, [], Identity()) is None
+    assert inertia_module._counts_certified(Z, [], Identity(), rounds=0) is None
+    # one refinement from the exact residual M = Q Z Qᵀ repairs the guess: the eigenvalues
+    # of [[1, 2], [2, 1]] are 3 and -1, so one positive and one negative
+    positive, negative, zero, negative_rows, positive_rows = inertia_module._counts_certified(Z, [], Identity())
+    assert (positive, negative, zero) == (1, 1, 0)
+    for q, sign in ((negative_rows[0], -1), (positive_rows[0], 1)):
+        assert sign * (q[0] * q[0] + 4 * q[0] * q[1] + q[1] * q[1]) > 0
+
+
+def deep_linear_hessian(width, depth, seed):
+    """The Hessian of 1/2 ||W_{H+1}⋯W_1 X - Y||² at a random rational point (ill-conditioned)."""
+    import random
+    from fractions import Fraction
+
+    from symlandscape import deep_linear
+
+    rng = random.Random(seed)
+    X = [[rng.randint(-3, 3) for _ in range(width + 1)] for _ in range(width)]
+    Y = [[rng.randint(-3, 3) for _ in range(width + 1)] for _ in range(width)]
+    L = deep_linear(X, Y, hidden=[width] * depth)
+    point = [Fraction(rng.randint(-5, 5), rng.randint(1, 4)) for _ in L.variables]
+    return L.hessian(point)
+
+
+def test_refinement_certifies_an_ill_conditioned_hessian(monkeypatch):
+    """A 68-parameter deep linear Hessian (17 weight matrices of width 2, ill-conditioned)
+    whose rounded float eigenvectors are not dominant: the refined congruence certifies the
+    counts, which agree with the characteristic polynomial (Descartes), and the charpoly is
+    not needed."""
+    H = deep_linear_hessian(2, 16, 1)
+    Z, _ = flint.fmpq_mat(H.rows, H.cols, [flint.fmpq(int(e.p), int(e.q)) for e in H]).numer_denom()
+    basis, nullity = Z.nullspace()
+    kernel = [[basis[i, j] for i in range(H.rows)] for j in range(int(nullity))]
+    guess = inertia_module._FloatGuess(Z)
+    assert inertia_module._counts_certified(Z, kernel, guess, rounds=0) is None  # the unrefined guess fails
+    certified = inertia_module._counts_certified(Z, kernel, guess)
+    assert certified is not None
+    expected = inertia_module._counts_charpoly(Z)
+    assert certified[:3] == expected
+    for rows, sign in ((certified[3], -1), (certified[4], 1)):
+        assert all(sign * inertia_module._quadratic_form(Z, q) > 0 for q in rows)
+
+    def forbidden(Z):
+        raise AssertionError("charpoly should not be needed")
+
+    monkeypatch.setattr(inertia_module, "_counts_charpoly", forbidden)
+    assert inertia(H).as_dict() == dict(zip(("positive", "negative", "zero"), expected))
 
 
 # ---------------------------------------------------------------------------------------
@@ -511,3 +557,93 @@ def test_inertia_is_frozen():
     result = inertia([[1]])
     with pytest.raises(Exception):
         result.positive = 2
+
+
+# ---------------------------------------------------------------------------------------
+# the canonical congruence with 2x2 blocks (the form verify checks)
+
+
+def exact_block_elimination(H):
+    """The block LDLᵀ by the exact fraction-free elimination alone (no modular pivot order)."""
+    Z, scale = flint.fmpq_mat(H).numer_denom()
+    order, rows, d = [], [], []
+    for index, row, previous, pivot in inertia_module._elimination(Z, blocks=True):
+        order.append(index)
+        rows.append([flint.fmpq(x, previous) for x in row])
+        d.append(flint.fmpq(pivot, previous * scale))
+    return order, rows, d
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ldl_congruence_matches_the_exact_elimination(seed):
+    """The pivot order found modulo a prime and the factors from flint's fraction-free LU (the
+    path above 24 coordinates, called directly here on small matrices) give
+    the same rows and pivots as the exact elimination, on matrices with zero diagonals (2x2
+    blocks), singular ones and rational entries; and S H Sᵀ = diag(d) with the block form."""
+    rng = numpy.random.default_rng(seed)
+    blocks_seen = 0
+    for trial in range(40):
+        n = int(rng.integers(1, 9))
+        if trial % 3 == 0:  # singular: Aᵀ D A of rank k < n
+            k = int(rng.integers(0, n))
+            A = rng.integers(-2, 3, (k, n))
+            M = A.T @ numpy.diag(rng.integers(-2, 3, k)) @ A if k else numpy.zeros((n, n), dtype=int)
+            H = [[flint.fmpq(int(x)) for x in row] for row in M]
+        else:
+            H = [[flint.fmpq(0)] * n for _ in range(n)]
+            for i in range(n):
+                for j in range(i, n):
+                    if (i == j and trial % 3 == 1) or rng.random() < 0.3:
+                        continue  # zero diagonal (forces 2x2 blocks) or a sparse entry
+                    H[i][j] = H[j][i] = flint.fmpq(int(rng.integers(-3, 4)), int(rng.integers(1, 4)))
+        Z, scale = flint.fmpq_mat(H).numer_denom()
+        modular = inertia_module._ldl_modular(Z, True)  # ldl_congruence uses it above 24 coordinates
+        assert modular is not None  # no Schur complement entry is divisible by 2^31 - 1 here
+        order, pairs, rows, d = modular
+        d = [x / scale for x in d]
+        assert (order, rows, d) == exact_block_elimination(H)
+        assert inertia_module.ldl_congruence(H) == (order, pairs, rows, d)
+        S = flint.fmpq_mat(n, n, [x for row in rows for x in row])
+        D = flint.fmpq_mat(n, n, [d[t] if t == u else 0 for t in range(n) for u in range(n)])
+        assert S * flint.fmpq_mat(H) * S.transpose() == D
+        for t in pairs:  # the block [[1, 1], [-1/2, 1/2]] on the coordinates (order[t], order[t + 1])
+            i, j = order[t], order[t + 1]
+            assert [rows[t][i], rows[t][j], rows[t + 1][i], rows[t + 1][j]] == [1, 1, flint.fmpq(-1, 2), flint.fmpq(1, 2)]
+        blocks_seen += len(pairs)
+    assert blocks_seen > 0
+
+
+def test_ldl_congruence_falls_back_when_the_prime_hides_a_pivot():
+    """A Schur complement entry divisible by 2^31 - 1 looks like zero modulo that prime: the
+    exact checks reject the modular order and the exact elimination answers."""
+    p = inertia_module._PRIME
+    H = [[1, 1], [1, 1 + p]]  # Schur complement of the first pivot: p, nonzero but 0 mod p
+    Z = flint.fmpz_mat(H)
+    assert inertia_module._ldl_modular(Z, True) is None
+    order, pairs, rows, d = inertia_module._ldl(Z, True)
+    assert d == [1, p] and order == [0, 1] and pairs == []
+    assert rows == [[1, 0], [-1, 1]]
+
+
+def test_ldl_congruence_on_a_large_singular_matrix_with_blocks():
+    """Above 24 coordinates the modular path answers; Sylvester's law checked by hand-built
+    structure: H = [[0, B], [Bᵀ, 0]] with B = [1 2; 2 4] ⊕ I_13 (rank 14, so 2·14 nonzero
+    eigenvalues, ± pairs: 14 positive, 14 negative, 2 zero)."""
+    n = 15
+    B = [[0] * n for _ in range(n)]
+    B[0][0], B[0][1], B[1][0], B[1][1] = 1, 2, 2, 4
+    for i in range(2, n):
+        B[i][i] = 1
+    H = [[0] * (2 * n) for _ in range(2 * n)]
+    for i in range(n):
+        for j in range(n):
+            H[i][n + j] = H[n + j][i] = B[i][j]
+    Z = flint.fmpz_mat(H)
+    assert inertia_module._ldl_modular(Z, True) is not None
+    order, pairs, rows, d = inertia_module.ldl_congruence(H)
+    assert (sum(x > 0 for x in d), sum(x < 0 for x in d), sum(x == 0 for x in d)) == (14, 14, 2)
+    assert len(pairs) == 14
+    S = flint.fmpq_mat(2 * n, 2 * n, [x for row in rows for x in row])
+    D = flint.fmpq_mat(2 * n, 2 * n, [d[t] if t == u else 0 for t in range(2 * n) for u in range(2 * n)])
+    assert S * flint.fmpq_mat(H) * S.transpose() == D
+    assert (order, rows, d) == exact_block_elimination(H)

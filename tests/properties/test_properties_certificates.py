@@ -68,5 +68,5 @@ def test_certificates_of_relu_points_verify(L, data):
     pt = data.draw(relu_points(L), label="point")
     verdict = check(L, pt)
     if in_blind_spot(L, pt):
-        # seed note 003: the blind spot is a (non-strict) local minimum
+        # the blind spot (Swirszcz, Czarnecki, Pascanu 2016) is a (non-strict) local minimum
         assert verdict.kind == "local_min"
