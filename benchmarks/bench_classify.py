@@ -1,4 +1,4 @@
-"""Benchmark of ``classify`` (which includes the independent ``verify``) against issue 3's targets.
+"""Benchmark of ``classify`` (which includes the independent ``verify``) against its targets.
 
 Run: ``python benchmarks/bench_classify.py [--repeats 5]``.  Prints the median wall time of
 ``classify`` over the repeats (``time.perf_counter``) for

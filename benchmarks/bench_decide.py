@@ -1,4 +1,4 @@
-"""Benchmark of the search's fast paths and of the families it now decides (issue 12, part).
+"""Benchmark of the search's fast paths and of the families it now decides.
 
 Run: ``python benchmarks/bench_decide.py [--quick]``.  Wall times (``time.perf_counter``,
 one run each; the machine is shared, so compare columns of the same run):
@@ -11,7 +11,7 @@ one run each; the machine is shared, so compare columns of the same run):
 3. ``inertia`` on ill-conditioned deep linear Hessians: the refined float-guided congruence
    against the charpoly fallback that an unrefined guess leads to.
 4. Degenerate saddles at zero weights, three weight matrices of width w.
-5. The issue's families: verdict, global status and time (the count of ``undetermined``).
+5. The families of degenerate points: verdict, global status and time (the count of ``undetermined``).
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def main(argv=None):
         verdict, t = timed(classify_module.classify, L, [0] * len(L.variables))
         print(f"{len(L.variables):>7} {t:>8.3f}s  {verdict.kind}", flush=True)
 
-    print("\n5. the issue's families at 0 (Motzkin's form at (1, 1)), and networks at an exact fit")
+    print("\n5. the families of degenerate points at 0 (Motzkin's form at (1, 1)), and networks at an exact fit")
     cases = [(expression, Landscape.from_expression(expression, names),
               [1, 1] if "3*x^2*y^2" in expression else [0] * len(names.split(",")))
              for expression, names in FAMILIES]

@@ -1,4 +1,4 @@
-"""Throughput of ``classify`` + ``verify`` on drawn shallow-linear critical points (issue 5's target).
+"""Throughput of ``classify`` + ``verify`` on drawn shallow-linear critical points.
 
 Run: ``python benchmarks/bench_properties.py [--examples 200] [--max-parameters 12] [--check]``.
 

@@ -525,17 +525,19 @@ class ClaimReport:
                 f"(seed {self.seed}, {mode} run, {self.seconds:.1f} s)")
 
     def _text(self):
-        widths = {"id": 12, "source": 22, "statement": 46, "instances": 24, "verdict": 7, "seconds": 7}
-        header = ["id", "source", "statement", "instances", "verdict", "seconds"]
+        # the table of every format: claim, source, instances, verdict, seconds; statements follow
+        widths = {"id": 12, "source": 34, "instances": 34, "verdict": 7, "seconds": 7}
+        header = ["id", "source", "instances", "verdict", "seconds"]
         lines = [self._header(), ""]
 
         def row(cells):
             wrapped = [textwrap.wrap(str(c), widths[h]) or [""] for c, h in zip(cells, header)]
             for k in range(max(len(w) for w in wrapped)):
-                lines.append("  ".join((w[k] if k < len(w) else "").ljust(widths[h])
+                lines.append("  ".join((w[k] if k < len(w) else "").ljust(widths[h]) if h != "seconds" else
+                                       (w[k] if k < len(w) else "").rjust(widths[h])
                                        for w, h in zip(wrapped, header)).rstrip())
 
-        row(header)
+        row(["claim", "source", "instances", "verdict", "seconds"])
         lines.append("  ".join("-" * widths[h] for h in header))
         for r in self.rows():
             row([r[h] if h != "seconds" else f"{r[h]:.2f}" for h in header])

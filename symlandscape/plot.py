@@ -130,10 +130,8 @@ def proportions_figure(series, *, xlabel, ylabel, title=None, confidence=0.95):
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title, fontsize=9)
-    if len(series) > 1:
-        ax.legend(fontsize=8)
-    ax.text(0.99, 0.01, f"bars: {round(confidence * 100)}% Wilson intervals", transform=ax.transAxes,
-            ha="right", va="bottom", fontsize=7, color="0.35")
+    # the legend says what the bars are, where it cannot cover a data point's label
+    ax.legend(fontsize=8, title=f"bars: {round(confidence * 100)}% Wilson intervals", title_fontsize=7)
     return fig
 
 

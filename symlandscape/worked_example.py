@@ -68,9 +68,6 @@ class _Writer:
 
         return parse_expression(str(text), self.symbols)
 
-    def poly(self, text):
-        return sympy.latex(self.parse(text), symbol_names=self.names)
-
     def number(self, text):
         return notation.number(self.parse(text))
 
@@ -87,7 +84,8 @@ class _Writer:
             return self.power(k)
         if c == -1:
             return "-" + self.power(k)
-        return notation.number(c) + " " + self.power(k)
+        text = notation.number(c)
+        return (rf"\left({text}\right)" if c.is_Add else text) + " " + self.power(k)
 
     # -- the document ---------------------------------------------------------------------------
     def write(self, detail, figures):
@@ -96,7 +94,7 @@ class _Writer:
         self.loss_and_point()
         self.statement()
         self.derivatives()
-        doc.heading("Proof", level=3)
+        doc.heading("Proof" if v.kind != "undetermined" else "What is proven", level=3)
         evidence = v.certificate.get("evidence", {})
         if "pieces" in evidence:
             self.adjacent_pieces(evidence["pieces"])
@@ -200,7 +198,7 @@ class _Writer:
         eigen = notation.eigenvalues(H) if n <= _LARGEST_PRINTED else None
         inertia = v.hessian_inertia
         if eigen is not None:
-            doc.paragraph("with eigenvalues ", Math(eigen), "" if inertia is None else (
+            doc.paragraph("with eigenvalues ", Math(eigen), "." if inertia is None else (
                 f" ({_inertia_words(inertia)})."))
         elif inertia is not None:
             doc.paragraph(f"The Hessian has {_inertia_words(inertia)}.")

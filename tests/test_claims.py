@@ -258,7 +258,7 @@ def test_claim_records_validate_their_fields():
 def test_renderings_carry_the_table_and_the_details(default_report):
     report, _ = default_report
     text = report.render("text")
-    assert "id" in text.splitlines()[2] and "verdict" in text.splitlines()[2]
+    assert "claim" in text.splitlines()[2] and "verdict" in text.splitlines()[2]
     assert f"{len(CLAIM_IDS)}/{len(CLAIM_IDS)} claims pass" in text
     data = json.loads(report.render("json"))
     assert data["passed"] is True and len(data["claims"]) == len(CLAIM_IDS)

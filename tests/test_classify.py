@@ -1,4 +1,4 @@
-"""classify: the cases of issue 3, each verdict checked by hand-derived facts and numerically.
+"""classify: the textbook cases, each verdict checked by hand-derived facts and numerically.
 
 ``CASES`` is the zoo of (landscape, point) pairs used by this file and by ``test_verify``
 (which re-verifies and tampers with every certificate produced here).  Expected kinds and

@@ -505,7 +505,7 @@ def _complex_strict_saddle(loss, u, Hu, uHu, *, v=("1", "0"), Hv=("2", "0"), vHv
 
 @forgery("indefinite", "x^2 + y^2", "x,y", _definite((2, 0, 0)), id="indefinite-u-imaginary-unit")
 def _():
-    # the attack of the issue: u = (i, 0) has uᵀHu = 2 i² = -2 (a bilinear form, not a norm);
+    # the attack: u = (i, 0) has uᵀHu = 2 i² = -2 (a bilinear form, not a norm);
     # hessian_inertia stays 2/0/0, which has no negative eigenvalue at all
     return _complex_strict_saddle("x^2 + y^2", [I, "0"], ["2*" + I, "0"], "-2")
 
@@ -582,7 +582,7 @@ def _fractional_power_is_a_strict_minimum(L):
 @forgery("curve", "(x^2 + y^2)^(9/4) - x^6 + y^2", "x,y", _fractional_power_is_a_strict_minimum,
          id="curve-fractional-power-dropped")
 def _():
-    # the attack of the issue, hand-written (smooth format): along (-1, 0) the loss is
+    # the same attack, hand-written (smooth format): along (-1, 0) the loss is
     # |t|^(9/2) - t^6, stated as -t^6 (the t^(9/2) term dropped); along (0, 1) it is t^2 + |t|^(9/2)
     return {"type": "classification", "kind": "degenerate_saddle", "point": ["0", "0"], "value": "0",
             "critical": True, "hessian_inertia": {"positive": 1, "negative": 0, "zero": 1}, "global_min": None,
@@ -1277,7 +1277,7 @@ def _():
 
 
 def _row_saddle(loss, variables, descent, ascent):
-    """A certificate of the issue's table: "degenerate saddle, no Hessian" where the Hessian exists."""
+    """A certificate claiming "degenerate saddle, no Hessian" where the Hessian exists."""
     cert = no_global(source(loss, variables, (0, 0), ("degenerate_saddle", "strict_saddle")))
     cert["kind"], cert["hessian_inertia"] = "degenerate_saddle", None
     cert["evidence"] = keep_evidence(cert, {"inertia", "indefinite", "descent", "ascent", "minimum", "maximum"})
@@ -1325,7 +1325,7 @@ def _discontinuous_below(point_left, stated):
 @forgery("kind", "x^2 + relu(x)/x - 1", "x", _discontinuous_below((Fraction(-1, 1000),), 0),
          id="kind-discontinuity-relu-over-x")
 def _():
-    # the issue's attack: relu(x)/x is 1 for x > 0 and 0 for x < 0 (undefined at 0); left of 0 the
+    # the attack: relu(x)/x is 1 for x > 0 and 0 for x < 0 (undefined at 0); left of 0 the
     # loss is x^2 - 1 < 0, the value stated at the point.  Hand-written: classify will refuse the point.
     return {"type": "classification", "kind": "strict_local_min", "point": ["0"], "value": "0", "critical": True,
             "hessian_inertia": {"positive": 1, "negative": 0, "zero": 0}, "global_min": None,
@@ -1448,7 +1448,7 @@ def _relu_of_square_is_a_strict_minimum(L):
 @forgery("hessian_inertia", "relu(x^2) + y^2", "x,y", _relu_of_square_is_a_strict_minimum,
          id="hessian-inertia-table-row-6-null-where-the-hessian-exists")
 def _():
-    # "local_min, no Hessian" (the issue's table): the Hessian exists (2I).  Built from classify's
+    # "local_min, no Hessian": the Hessian exists (2I).  Built from classify's
     # certificate: its own bound per piece if it has one, else one sos x^2 + y^2 per adjacent piece.
     cert = source("relu(x^2) + y^2", "x,y", (0, 0), ("local_min", "strict_local_min"))
     cert["kind"], cert["hessian_inertia"] = "local_min", None
@@ -1655,7 +1655,7 @@ def test_the_network_forgery_checks_the_network_loss():
 
 
 def test_classify_refuses_a_point_where_the_loss_is_undefined(capsys):
-    # x^2 + relu(x)/x - 1 at 0: relu(x)/x is undefined there (0/0); the issue says: a domain error, exit 2
+    # x^2 + relu(x)/x - 1 at 0: relu(x)/x is undefined there (0/0): a domain error, exit 2
     code = cli_main(["classify", "--loss", "x^2 + relu(x)/x - 1", "--vars", "x", "--at", "0", "--format", "json"])
     out, err = capsys.readouterr()
     assert code == 2, f"exit {code}: {out[:200]} {err.strip()}"

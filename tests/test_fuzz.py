@@ -3,7 +3,7 @@
 The CLI entry point runs in-process (``symlandscape.cli.main``) on random and hostile
 input — token soup from the grammar's alphabet, deep nesting, huge numbers and exponents,
 bytes that are not UTF-8, mutated certificates — and on an explicit list of every hostile
-case of the issue "A verified certificate must be a proof".  Whatever the input:
+case of "a verified certificate must be a proof".  Whatever the input:
 
 - the exit code is 0, 1 or 2 (3 is an internal error: a bug);
 - stderr has no traceback, no "internal error", and fewer than 500 characters;
@@ -267,7 +267,7 @@ def test_random_bytes_as_a_certificate(capsys, tmp_path_factory, raw, seed):
 
 
 # ---------------------------------------------------------------------------------------
-# every hostile input of the issue, one by one
+# every hostile input, one by one
 
 
 def nested_squares(depth):

@@ -42,7 +42,7 @@ QUICK = settings(max_examples=200, deadline=None)
 SLOW = settings(max_examples=80, deadline=None)
 
 
-# The issue's rows in generated form, pinned as examples: x and x/2 + relu(x)/2 = leaky_relu(x, 1/2)
+# The rows of EQUIVALENT below in generated form, pinned as examples: x and x/2 + relu(x)/2 = leaky_relu(x, 1/2)
 # at 0, written relu(x) - relu(-x) (form 1 of "linear") and relu(x) - 1/2 relu(-x) (form 2 of "leaky").
 _ZERO = Fraction(0)
 _IDENTITY = PiecewiseForm(("x",), (Term("linear", Fraction(1), (Affine((Fraction(1),), _ZERO),)),))
@@ -223,7 +223,7 @@ def test_equivalent_forms_get_the_same_verdict(drawn):
 
 #: Equivalent forms, with the truth at the point derived by hand (kind, critical, inertia).
 EQUIVALENT = [
-    # relu(x)/2 + x/2 = x for x >= 0 and x/2 for x <= 0: increasing, not critical (the issue)
+    # relu(x)/2 + x/2 = x for x >= 0 and x/2 for x <= 0: increasing, not critical
     (("relu(x)/2 + x/2", "relu(x) - relu(-x)/2", "max(x, x/2)", "leaky_relu(x, 1/2)"), "x", (0,),
      ("not_critical", False, None)),
     # x itself (a nonzero gradient decides: the Hessian is not examined, so no inertia is reported)
@@ -270,7 +270,7 @@ def test_off_the_kinks_the_verdict_is_the_smooth_forms(drawn):
 
 
 # ---------------------------------------------------------------------------------------
-# the issue's table, with the TRUE kinds (derived by hand)
+# the table of textbook forms, with the TRUE kinds (derived by hand)
 
 TWO_SAMPLES = "1/2*((v*relu(w) - 1)^2 + (v*relu(-w) + 1)^2)"  # = 1/2 (v w - 1)^2 + 1/2 (for every w)
 
