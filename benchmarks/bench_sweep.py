@@ -1,6 +1,6 @@
 """Benchmarks of the Dask sweep: overhead against a plain loop, 1 → 2 worker speed-up, wall-time projection.
 
-    python benchmarks/bench_sweep.py overhead [--tasks 30]       # same overparam tasks: loop vs 1-worker sweep
+    python benchmarks/bench_sweep.py overhead [--tasks 40] [--runs-per-task 8]   # loop vs 1-worker sweep
     python benchmarks/bench_sweep.py scaling [--instances 2000]  # a classify sweep on 1 then 2 workers
     python benchmarks/bench_sweep.py projection DIR              # a stored sweep's task costs -> W workers
 
@@ -24,11 +24,11 @@ def _load():
     return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def overhead(tasks, repeat):
+def overhead(tasks, repeat, runs_per_task=8):
     from symlandscape.sweep import plain_loop, run_sweep
 
-    # overparam k = n = 7, 8 runs per task: ~0.1–0.3 s per task; loop and sweep alternate, medians reported
-    params = {"k_values": [7], "offsets": [0], "runs": 8 * tasks, "batch": 8}
+    # overparam k = n = 7, 8 runs per task: ~0.1 s per task; loop and sweep alternate, medians reported
+    params = {"k_values": [7], "offsets": [0], "runs": runs_per_task * tasks, "batch": runs_per_task}
     loops, sweeps, starts = [], [], []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -112,6 +112,7 @@ def main(argv=None):
     p = sub.add_parser("overhead")
     p.add_argument("--tasks", type=int, default=40)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--runs-per-task", type=int, default=8, help="descent runs per task (its size)")
     p = sub.add_parser("scaling")
     p.add_argument("--instances", type=int, default=2000)
     p.add_argument("--batch", type=int, default=50)
@@ -121,7 +122,7 @@ def main(argv=None):
     print(f"# bench_sweep {args.what} — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
           f"python {sys.version.split()[0]}")
     if args.what == "overhead":
-        overhead(args.tasks, args.repeat)
+        overhead(args.tasks, args.repeat, args.runs_per_task)
     elif args.what == "scaling":
         scaling(args.instances, args.batch)
     else:
