@@ -282,6 +282,11 @@ def _derive_latex(result):
 def _classify(args):
     from .classify import classify
 
+    if args.figures is not None and args.format not in ("latex", "markdown", "html"):
+        raise _BadInput("--figures draws the figures of a worked example: use it with --format latex, markdown "
+                        "or html")
+    if args.standalone and args.format != "latex":
+        raise _BadInput("--standalone makes a whole LaTeX document: use it with --format latex")
     landscape = _landscape(args)
     point = _point(args.at, "--at", len(landscape.variables))
     # a point where the loss has no value within the budget is bad input, said before the search
@@ -289,7 +294,7 @@ def _classify(args):
     options = {} if args.search_order is None else {"max_order": args.search_order}
     verdict = classify(landscape, point, seed=args.seed, **options)
     figures = None
-    if args.figures is not None and args.format in ("latex", "markdown", "html"):
+    if args.figures is not None:
         from .plot import verdict_figures
 
         formats = {"latex": ("pdf",), "markdown": ("png",), "html": ("svg",)}[args.format]

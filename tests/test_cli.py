@@ -293,3 +293,11 @@ def test_check_quiet_prints_no_progress(capsys):
     assert code == 0 and err == "" and "| LEE-saddle |" in out
     code, _, err = run(capsys, "check", "--only", "LEE-saddle")
     assert code == 0 and "[1/1] LEE-saddle" in err
+
+
+def test_worked_example_options_need_a_worked_example(capsys):
+    args = ("classify", "--loss", "x^2", "--vars", "x", "--at", "0")
+    code, _, err = run(capsys, *args, "--figures", "figs")
+    assert code == 2 and "--figures" in err and "--format latex, markdown or html" in err
+    code, _, err = run(capsys, *args, "--format", "html", "--standalone")
+    assert code == 2 and "--standalone" in err
