@@ -7,6 +7,7 @@ import sympy
 from proofs_checks import analysed, depth_text, instance_key, landscape_of, spectral_data
 from symlandscape.claims import CheckLog, Claim, Instance, Source, certified_verdict, register
 from symlandscape.numeric import numeric_check as confirm
+from symlandscape.verdict import inertia_words
 
 __all__ = ["exact_check", "numeric_check"]
 
@@ -46,7 +47,7 @@ def exact_check(instance, *, seed=0, thorough=False):
             inertia = item.verdict.hessian_inertia
             log.require(inertia is not None and inertia["negative"] > 0,
                         f"{item.candidate.origin}: certified {item.verdict.kind}, Hessian eigenvalues: "
-                        + (_counts(inertia) if inertia else "no Hessian"))
+                        + inertia_words(inertia))
         log.require(saddles, f"{len(saddles)} saddles checked (2 weight matrices, 1 hidden layer)")
         if L.widths == (1, 1, 1) and (0, 0) in [tuple(item.candidate.point) for item in saddles]:
             H = L.hessian([0, 0])
@@ -63,11 +64,12 @@ def exact_check(instance, *, seed=0, thorough=False):
             bad.append((origin, point, verdict))
         elif "saddle_point" in instance.parameters:
             log.require(False, f"{origin}: classify says {verdict.kind} (Hessian eigenvalues: "
-                        f"{_counts(inertia) if inertia else 'no Hessian'}): not a bad saddle")
+                        f"{inertia_words(inertia)}): not a bad saddle")
     for origin, point, verdict in bad:
         descent = verdict.certificate["evidence"]["descent"]
         order = descent["order"]
-        log.require(True, f"{origin}: certified degenerate saddle, Hessian eigenvalues: {_counts(verdict.hessian_inertia)} "
+        log.require(True, f"{origin}: certified degenerate saddle, Hessian eigenvalues: "
+                          f"{inertia_words(verdict.hessian_inertia)} "
                           f"(no negative eigenvalue), descent curve of order {order} with coefficient "
                           f"{descent['coefficients'][order]}")
     log.require(bad, f"{len(bad)} bad saddles certified ({L.weight_matrices} weight matrices, "
@@ -128,7 +130,3 @@ register(Claim(
     numeric_check=numeric_check,
     module=__name__,
 ))
-
-
-def _counts(inertia):
-    return f"{inertia['positive']} positive, {inertia['negative']} negative, {inertia['zero']} zero"

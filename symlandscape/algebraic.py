@@ -203,15 +203,8 @@ class AlgebraicNumber:
             other = AlgebraicNumber.rational(flint.fmpq(other))
         if self == other:
             return 0
-        prec = PRECISION
-        while prec <= MAX_PRECISION * 4:
-            a, b = self.enclosure(prec), other.enclosure(prec)
-            if a < b:
-                return -1
-            if a > b:
-                return 1
-            prec *= 2
-        raise EvaluationError("two distinct algebraic numbers could not be separated")
+        return _separate(self.enclosure, other.enclosure, MAX_PRECISION * 4, 2,
+                         "two distinct algebraic numbers could not be separated")
 
     def __lt__(self, other):
         return self.compare(other) < 0
@@ -318,16 +311,10 @@ class ParametrizedNumber:
         two may be equal: equality of such numbers is not decided)."""
         if other is self:
             return 0
-        prec = PRECISION
-        while prec <= max_prec:
-            a = self.enclosure(prec)
-            b = other.enclosure(prec) if hasattr(other, "enclosure") else flint.arb(flint.fmpq(other))
-            if a < b:
-                return -1
-            if a > b:
-                return 1
-            prec *= 4
-        raise EvaluationError("two numbers known only by enclosures could not be separated (they may be equal)")
+        other_enclosure = other.enclosure if hasattr(other, "enclosure") else (
+            lambda prec: flint.arb(flint.fmpq(other)))
+        return _separate(self.enclosure, other_enclosure, max_prec, 4,
+                         "two numbers known only by enclosures could not be separated (they may be equal)")
 
     def __str__(self):
         lo, hi = self.interval()
@@ -545,3 +532,17 @@ def interval_inertia(matrix):
                 a[i][j] = a[i][j] - correction
         active = rest
     return positive, negative, 0
+
+
+def _separate(a, b, max_prec, factor, message):
+    """-1 or 1: the sign of a − b, from enclosures ``a(prec)``, ``b(prec)`` refined by ``factor``
+    from :data:`PRECISION` up to ``max_prec`` bits; EvaluationError (``message``) if they never separate."""
+    prec = PRECISION
+    while prec <= max_prec:
+        x, y = a(prec), b(prec)
+        if x < y:
+            return -1
+        if x > y:
+            return 1
+        prec *= factor
+    raise EvaluationError(message)

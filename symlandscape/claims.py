@@ -477,8 +477,7 @@ class ClaimReport:
         return self.document(appendix=False).render("markdown")
 
     def _repr_html_(self):
-        page = self.document(appendix=False).render("html")
-        return page[page.find("<body>") + len("<body>"):page.rfind("</body>")].strip()
+        return self.document(appendix=False).html_fragment()
 
     def document(self, figures=None, embed=False, appendix=True):
         """The report as a :class:`~symlandscape.document.Document`.

@@ -153,6 +153,11 @@ class Document:
         body = "\n\n".join(renderer.block(b) for b in self.blocks)
         return renderer.wrap(body, self.title, standalone)
 
+    def html_fragment(self):
+        """The HTML of the document without the page around it (no head, no style), for a notebook cell."""
+        renderer = _HTML()
+        return renderer.fragment("\n\n".join(renderer.block(b) for b in self.blocks), self.title)
+
 
 def _segments(segments):
     out = []
@@ -375,9 +380,11 @@ class _HTML:
             return "<ul>\n" + "\n".join(f"<li>{self.text(i)}</li>" for i in b.items) + "\n</ul>"
         raise TypeError(b)
 
+    def fragment(self, body, title):
+        return (f"<h1>{html.escape(title)}</h1>\n" if title else "") + body
+
     def wrap(self, body, title, standalone):
-        heading = f"<h1>{html.escape(title)}</h1>\n" if title else ""
         return "\n".join(["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
                           f"<title>{html.escape(title or 'symlandscape')}</title>",
-                          f"<style>\n{_HTML_STYLE}\n</style>", "</head>", "<body>", heading + body,
+                          f"<style>\n{_HTML_STYLE}\n</style>", "</head>", "<body>", self.fragment(body, title),
                           "</body>", "</html>", ""])

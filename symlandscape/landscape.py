@@ -275,8 +275,7 @@ class Landscape:
         return self.document().render("markdown")
 
     def _repr_html_(self):
-        page = self.document().render("html")
-        return page[page.find("<body>") + len("<body>"):page.rfind("</body>")].strip()
+        return self.document().html_fragment()
 
     # -- the engine interface --------------------------------------------------------
     def _value(self, pt):

@@ -132,7 +132,7 @@ class Verdict:
     def _repr_html_(self):
         from .worked_example import worked_example
 
-        return _html_body(worked_example(self).render("html"))
+        return worked_example(self).html_fragment()
 
     # -- text ------------------------------------------------------------------------------
     def _text(self):
@@ -192,9 +192,3 @@ def inertia_words(inertia):
     if inertia is None:
         return "no Hessian"
     return f"{inertia['positive']} positive, {inertia['negative']} negative, {inertia['zero']} zero"
-
-
-def _html_body(page):
-    """The body of a whole HTML page, for a notebook cell."""
-    start, end = page.find("<body>"), page.rfind("</body>")
-    return page[start + len("<body>"):end].strip() if start >= 0 and end > start else page
