@@ -383,3 +383,91 @@ def analysed(instance, seed, thorough, log):
     for note in analysis.notes:
         log.note(note)
     return analysis
+
+
+# ---------------------------------------------------------------------------------------
+# the complete critical set on the gauge charts
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """A real critical point of one gauge chart: its kind, exact value, and status against L*."""
+
+    chart: str
+    point: object   # symlandscape.critical.CriticalPoint
+    status: str     # "global", "saddle" or "open"
+    text: str
+
+
+@dataclass(frozen=True)
+class ChartSurvey:
+    """Every gauge chart of an instance (:mod:`symlandscape.gauge`) with its complete critical set, if finite."""
+
+    charts: int
+    complete: int
+    points: tuple   # ChartPoint, from the complete charts only
+    notes: tuple
+
+
+@lru_cache(maxsize=32)
+def survey_charts(key, seed):
+    """Enumerate the critical set of every gauge chart of the instance ``key`` (exact, msolve).
+
+    Returns None when the architecture has no gauge chart (a hidden layer wider than the one
+    before it), with the reason in ``notes`` of an empty survey instead.
+    """
+    from symlandscape.critical import critical_points
+    from symlandscape.errors import InvalidArgument
+    from symlandscape.gauge import charts
+
+    L = landscape_of(key)
+    optimum = global_min_value(L)
+    try:
+        chart_list = charts(L)
+    except InvalidArgument as exc:
+        return ChartSurvey(0, 0, (), (f"no gauge chart: {exc}",))
+    points, notes, complete = [], [], 0
+    for chart in chart_list:
+        name = chart.describe()
+        found = critical_points(chart.landscape, seed=seed)
+        if not found.complete:
+            notes.append(f"chart {name}: the critical set has dimension {found.dimension} "
+                         f"(degree {found.degree}): not a finite list, not checked completely")
+            continue
+        complete += 1
+        for p in found.points:
+            points.append(_chart_point(name, p, optimum))
+        notes.append(f"chart {name}: {found.complex_count} complex critical points, {found.real_count} real, "
+                     f"every one listed ({found.method})")
+    return ChartSurvey(len(chart_list), complete, tuple(points), tuple(notes))
+
+
+def _chart_point(name, p, optimum):
+    where = f"chart {name}, critical point {', '.join(str(c) for c in p.coordinates)}"
+    if not p.verified:
+        return ChartPoint(name, p, "open", f"{where}: value {p.value}, kind {p.kind} NOT certified")
+    if not optimum.is_Rational:  # pragma: no cover - the instances have rational spectra
+        return ChartPoint(name, p, "open", f"{where}: L* = {optimum} is irrational: not compared")
+    from symlandscape.algebraic import AlgebraicNumber
+
+    import flint
+
+    at_optimum = p.value == AlgebraicNumber.rational(flint.fmpq(int(optimum.p), int(optimum.q)))
+    if at_optimum and p.kind in MIN_KINDS:
+        return ChartPoint(name, p, "global", f"{where}: certified {p.kind} of value {p.value} = L*")
+    if not at_optimum and p.kind in SADDLE_KINDS:
+        return ChartPoint(name, p, "saddle", f"{where}: certified {p.kind} of value {p.value} > L*")
+    return ChartPoint(name, p, "open", f"{where}: value {p.value} ({'=' if at_optimum else '!='} L*), "
+                                       f"kind {p.kind}")
+
+
+def chart_coverage(survey):
+    """One sentence: which critical points the charts covered completely."""
+    if not survey.charts:
+        return "no gauge chart exists for this architecture: critical points only through constructed points"
+    if survey.complete == survey.charts:
+        return (f"complete on all {survey.charts} gauge charts: every critical point at which W_1, ..., W_H have "
+                f"full row rank is one of the {len(survey.points)} listed (up to the GL symmetry); critical points "
+                "with a rank-deficient hidden layer only through constructed points")
+    return (f"complete on {survey.complete} of {survey.charts} gauge charts (the others have positive-dimensional "
+            "critical sets): elsewhere critical points only through constructed points")

@@ -7,6 +7,12 @@ polynomials and isolating intervals (:mod:`symlandscape.algebraic`) — with its
 its kind.  When the critical set is positive-dimensional it reports the dimension and degree
 and never a list as if it were complete.
 
+A piecewise loss — ``relu``, ``leaky_relu``, ``abs``, and two-argument ``max``/``min`` of affine
+functions of the parameters — is solved face by face on the arrangement of its hinge units
+(:mod:`symlandscape.arrangement`): every activation region and every face of the kinks, the
+Clarke condition decided exactly, and positive-dimensional components described (an affine set
+met with the face, of constant value) rather than listed.
+
 The engine is msolve (:mod:`symlandscape.msolve`); for tiny systems SymPy's Gröbner bases
 stand in when msolve is absent.  No engine is trusted:
 
@@ -35,18 +41,17 @@ from .errors import EvaluationError, InvalidArgument
 __all__ = ["critical_points", "CriticalSet", "CriticalPoint", "weight_decay", "FORMATS", "COMMAND_HELP",
            "add_arguments", "run_command"]
 
-COMMAND_HELP = "every critical point of a polynomial loss, exactly, each one classified"
+COMMAND_HELP = "every critical point of a polynomial or ReLU-type loss, exactly, each one classified"
 
 #: Output formats of :meth:`CriticalSet.render`.
 FORMATS = ("text", "json", "latex", "markdown", "html")
 METHODS = ("auto", "msolve", "sympy")
 
-#: The second count (a SymPy Gröbner basis) is attempted up to this many variables over QQ,
-#: and up to SECOND_COUNT_MODULAR_VARIABLES modulo a prime.
+#: The second count (a Gröbner basis over QQ, python-flint's Buchberger algorithm, in a child
+#: process stopped after ``max_seconds``) is attempted up to this many variables.
+SECOND_COUNT_VARIABLES = 8
+#: Positive-dimensional sets: dimension and degree from a basis over QQ up to this many variables.
 SECOND_COUNT_RATIONAL_VARIABLES = 4
-SECOND_COUNT_MODULAR_VARIABLES = 8
-#: The prime of the modular second count (the largest prime below 2^31).
-PRIME = 2147483647
 #: The SymPy engine is used (without msolve) up to this many variables.
 SYMPY_ENGINE_VARIABLES = 4
 
@@ -71,6 +76,8 @@ class CriticalPoint:
     evidence: tuple
     point: object = dataclasses.field(repr=False, compare=False, default=None)
     verdict: object = dataclasses.field(repr=False, compare=False, default=None)
+    #: on a piecewise loss: the face of the arrangement the point lies on (signs and description)
+    face: dict | None = None
 
     @property
     def is_rational(self):
@@ -86,6 +93,7 @@ class CriticalPoint:
             "hessian_inertia": self.hessian_inertia,
             "verified": self.verified,
             "evidence": list(self.evidence),
+            **({} if self.face is None else {"face": self.face}),
         }
 
 
@@ -99,6 +107,11 @@ class CriticalSet:
     real critical point — in ``box``, if given — is in ``points``), ``points``
     (:class:`CriticalPoint`, sorted by value), ``summary``, ``method`` (engine and version),
     ``established`` and ``not_established`` (what was and was not proven), ``seed``.
+
+    On a piecewise loss (:mod:`symlandscape.arrangement`) also ``components`` (affine sets of
+    critical points met with a face, each with its value and a classified sample point),
+    ``arrangement`` (the hinge units and face counts) and ``described`` (True when every face
+    was solved, so the critical set is exactly the listed points and components).
     """
 
     variables: tuple
@@ -117,9 +130,14 @@ class CriticalSet:
     box: tuple | None = None
     seconds: dict = dataclasses.field(default_factory=dict, compare=False)
     landscape: object = dataclasses.field(default=None, repr=False, compare=False)
+    components: tuple = ()
+    arrangement: dict | None = None
+    described: bool | None = None
 
     def to_dict(self):
         """The JSON contract of ``symlandscape critical --format json``."""
+        extra = {} if self.arrangement is None else {
+            "components": list(self.components), "arrangement": self.arrangement, "described": self.described}
         return {
             "variables": [str(v) for v in self.variables],
             "dimension": self.dimension,
@@ -135,6 +153,7 @@ class CriticalSet:
             "established": list(self.established),
             "not_established": list(self.not_established),
             "seed": self.seed,
+            **extra,
         }
 
     def render(self, fmt="text"):
@@ -154,6 +173,10 @@ class CriticalSet:
 def critical_points(landscape, *, box=None, method="auto", seed=0, classify_points=True):
     """Every critical point of a polynomial ``landscape``, or the dimension of its critical set.
 
+    A piecewise ``landscape`` (relu-type units of affine arguments) is solved on every face of
+    its arrangement (:func:`symlandscape.arrangement.piecewise_critical`): Clarke-critical
+    points, with the face each lies on, and positive-dimensional components described.
+
     ``box = (lo, hi)`` keeps the points with every coordinate in ``[lo, hi]`` (``complete``
     then means complete within the box).  ``method``: ``"msolve"``, ``"sympy"`` (tiny systems)
     or ``"auto"`` (msolve when installed).  ``seed`` fixes the engine's random choices.
@@ -165,6 +188,11 @@ def critical_points(landscape, *, box=None, method="auto", seed=0, classify_poin
     (3, 3, True)
     >>> [(str(p.coordinates[0]), str(p.value), p.kind) for p in S.points]
     [('-1', '-1/4', 'strict_local_min'), ('1', '-1/4', 'strict_local_min'), ('0', '0', 'strict_saddle')]
+    >>> R = critical_points(Landscape.from_expression("abs(x) + relu(y - 1)^2", "x,y"))   # x = 0 is a kink
+    >>> [([str(c) for c in p.coordinates], p.kind, p.face["signs"]) for p in R.points], R.complete
+    ([(['0', '1'], 'local_min', '00')], False)
+    >>> [(c["point"], c["directions"], c["value"]) for c in R.components]
+    [(['0', '0'], [['0', '1']], '0')]
     """
     from .landscape import Landscape
 
@@ -176,6 +204,8 @@ def critical_points(landscape, *, box=None, method="auto", seed=0, classify_poin
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InvalidArgument(f"seed={seed!r} must be a non-negative integer")
     box = _checked_box(box)
+    if getattr(landscape, "is_piecewise", False):
+        return _piecewise(landscape, box, method, seed, classify_points)
     poly = _polynomial_of(landscape)
     n = len(landscape.variables)
     if n == 0:
@@ -380,20 +410,58 @@ def _dimension_degree(leading, n):
 
 
 def _second_count(gradient, n):
-    """The number of complex solutions with multiplicity, from a SymPy Gröbner basis, or (None, why)."""
-    xs, polys = _sympy_polys(gradient, n)
-    if n <= SECOND_COUNT_RATIONAL_VARIABLES:
-        basis = sympy.groebner(polys, *xs, order="grevlex")
-        where = "over QQ"
-    elif n <= SECOND_COUNT_MODULAR_VARIABLES:
-        # denominators cleared: the same ideal over QQ, with integer generators to reduce modulo p
-        polys = [sympy.Poly(p, *xs).clear_denoms()[1].as_expr() for p in polys]
-        basis = sympy.groebner(polys, *xs, order="grevlex", modulus=PRIME)
-        where = f"modulo the prime {PRIME}"
-    else:
-        return None, f"not re-derived: {n} variables is beyond the second method (SymPy Groebner bases)"
-    leading = [_leading_grevlex(g, xs) for g in basis.exprs]
-    return _standard_monomial_count(leading, n), where
+    """The number of complex solutions with multiplicity, from a Gröbner basis over QQ, or (None, why)."""
+    if n > SECOND_COUNT_VARIABLES:
+        return None, f"not re-derived: {n} variables is beyond the second method (a Groebner basis over QQ)"
+    leading, why = groebner_leading_monomials(gradient, n)
+    if leading is None:
+        return None, f"not re-derived: {why}"
+    return _standard_monomial_count(leading, n), f"over QQ (python-flint {flint.__version__}, Buchberger)"
+
+
+_GROEBNER_CHILD = r"""
+import json, sys, flint
+data = json.load(sys.stdin)
+ctx = flint.fmpz_mpoly_ctx.get(tuple(f"x{i}" for i in range(data["n"])), "degrevlex")
+polys = [ctx.from_dict({tuple(m): int(c) for m, c in p}) for p in data["polys"]]
+basis = flint.fmpz_mpoly_vec(polys, ctx).buchberger_naive()
+json.dump([[int(e) for e in g.monoms()[0]] for g in basis if g != 0], sys.stdout)
+"""
+
+
+def groebner_leading_monomials(polynomials, n):
+    """Leading exponents (grevlex) of a Gröbner basis over QQ of ``polynomials`` (``fmpq_mpoly``).
+
+    The basis is computed by python-flint in a child process, so that ``max_seconds`` of the
+    budget stops it (flint's C code cannot be interrupted).  Returns ``(leading, "")`` or
+    ``(None, why)``.
+
+    >>> ctx = flint.fmpq_mpoly_ctx.get(("x", "y"), "lex"); x, y = ctx.gens()
+    >>> groebner_leading_monomials([x*x - 2, x*y - 1], 2)     # the basis x - 2y, 2y^2 - 1: two solutions
+    ([(1, 0), (0, 2)], '')
+    """
+    import json
+    import math
+    import subprocess
+    import sys
+
+    rows = []
+    for p in polynomials:
+        terms = p.to_dict()
+        if not terms:
+            continue
+        scale = math.lcm(*(int(flint.fmpq(c).q) for c in terms.values()))
+        rows.append([[[int(e) for e in m], str(int(flint.fmpq(c).p) * (scale // int(flint.fmpq(c).q)))]
+                     for m, c in terms.items()])
+    seconds = budget.current().max_seconds
+    try:
+        done = subprocess.run([sys.executable, "-c", _GROEBNER_CHILD], input=json.dumps({"n": n, "polys": rows}),
+                              capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return None, f"the Groebner basis over QQ did not finish within {seconds:g} s (max_seconds)"
+    if done.returncode != 0:
+        return None, f"the Groebner basis over QQ failed ({done.stderr.strip().splitlines()[-1:]})"
+    return [tuple(m) for m in json.loads(done.stdout)], ""
 
 
 # -- the SymPy engine (tiny systems) -----------------------------------------------------------
@@ -523,8 +591,8 @@ def _finite(landscape, poly, gradient, answer, engine, seed, box, seconds, class
         raise EvaluationError(f"the two methods disagree on the number of complex critical points: the engine "
                               f"counts {complex_count}, a Groebner basis {where} counts {second}")
     else:
-        established.append(f"complex count {complex_count} (with multiplicity) re-derived by a SymPy Groebner "
-                           f"basis {where}")
+        established.append(f"complex count {complex_count} (with multiplicity) re-derived by a Groebner basis "
+                           f"{where}")
     # the real points, one irreducible factor of f at a time
     start = time.perf_counter()
     points = []
@@ -596,9 +664,6 @@ class _SortKey:
 
 
 def _point_record(landscape, poly, point, gradient_terms, hessian_terms, seed, classify_points, exact=True):
-    from .classify import classify
-    from .verify import verify
-
     evidence = ["critical: exact (the parametrization check)"] if exact else []
     coordinates = point.coordinates
     if point.g.degree() <= algebraic.EXACT_DEGREE:
@@ -628,11 +693,8 @@ def _point_record(landscape, poly, point, gradient_terms, hessian_terms, seed, c
         evidence.append("not classified (classify_points=False)")
     elif point.is_rational:
         rational = [sympy.Rational(int(c.value.p), int(c.value.q)) for c in coordinates]
-        verdict = classify(landscape, rational, seed=seed, global_search="off")
-        kind, inertia = verdict.kind, verdict.hessian_inertia
-        verified = bool(verdict.verified and verify(verdict.certificate, landscape))
-        evidence.append("kind: classify + verify (exact certificate)" if verified
-                        else "kind: classify could not certify a verdict")
+        kind, inertia, verified, verdict, note = _exact_classification(landscape, rational, seed, True)
+        evidence.append(note)
     else:
         counts = _hessian_inertia(point, hessian_terms)
         if counts is None:
@@ -770,7 +832,13 @@ def _positive_dimensional(landscape, gradient, n, engine, seed, box, seconds):
 
     established, missing = [], []
     start = time.perf_counter()
-    if n <= SECOND_COUNT_RATIONAL_VARIABLES or "msolve" not in seconds:
+    leading = None
+    if n <= SECOND_COUNT_VARIABLES:
+        leading, why = groebner_leading_monomials(gradient, n)
+        where, exact = f"a grevlex Groebner basis over QQ (python-flint {flint.__version__})", True
+    if leading is not None:
+        pass
+    elif n <= SECOND_COUNT_RATIONAL_VARIABLES or "msolve" not in seconds:
         xs, polys = _sympy_polys(gradient, n)
         basis = sympy.groebner(polys, *xs, order="grevlex")
         leading = [_leading_grevlex(g, xs) for g in basis.exprs]
@@ -800,12 +868,186 @@ def _positive_dimensional(landscape, gradient, n, engine, seed, box, seconds):
                        tuple(established), tuple(missing), seed, box, seconds, landscape)
 
 
+# -- piecewise losses: the faces of the hinge arrangement ------------------------------------
+
+def _piecewise(landscape, box, method, seed, classify_points):
+    """The critical set of a loss with relu-type units of affine arguments (:mod:`symlandscape.arrangement`)."""
+    from . import arrangement
+
+    if len(landscape.variables) == 0:
+        raise InvalidArgument("the landscape has no variables: there is nothing to solve")
+    seconds = {}
+    start = time.perf_counter()
+    units, faces, results = arrangement.piecewise_critical(landscape, box=box, method=method, seed=seed)
+    seconds["faces and solve"] = time.perf_counter() - start
+    start = time.perf_counter()
+    labels = [str(h.unit) for h in units]
+    records, components, missing = [], [], []
+    engines = sorted({r.method for r in results if r.method != "linear"})
+    for r in results:
+        face = _face_dict(r.face, units)
+        for point, extra in r.points:
+            records.append(_piecewise_record(landscape, point, extra, face, seed, classify_points))
+        for c in r.components:
+            components.append(_component_dict(landscape, c, units, seed, classify_points, box))
+        missing += r.open_questions
+    seconds["classification"] = time.perf_counter() - start
+    records.sort(key=lambda r: (float(r.value), [float(c) for c in r.coordinates]))
+    components.sort(key=lambda c: (c["value_approx"], c["face"]["signs"]))
+    regions = sum(1 for f in faces if f.is_region)
+    described = not missing
+    established = [
+        f"the arrangement of the {len(units)} hinge unit(s) has {regions} activation region(s) and {len(faces)} "
+        "face(s) in all" + (" meeting the box" if box is not None else "") + ", each found nonempty by an exact "
+        "linear program (simplex over QQ) and every other sign vector cut as empty",
+        "on each face the critical points of the loss restricted to the face's affine span were solved exactly, "
+        "kept when they lie in the face (exact signs), and, on a kink, kept when 0 is a convex combination of the "
+        "adjacent pieces' gradients (Clarke's condition, exact weights)",
+        "the faces partition the space: no point is found twice"]
+    if described:
+        established.append("every face was solved: the critical set"
+                           + (" within the box" if box is not None else "")
+                           + " is exactly the listed points" + (" and components" if components else ""))
+    if components:
+        missing.append(f"{len(components)} component(s) of critical points are positive-dimensional: the critical "
+                       "set is not a finite list (each component is described: a sample point, spanning directions, "
+                       "the face's sign conditions and its constant value)")
+    complete = described and not components
+    counts = {}
+    for r in records:
+        counts[r.kind] = counts.get(r.kind, 0) + 1
+    summary = {"counts": counts, "components": len(components),
+               "local_minima": sum(counts.get(k, 0) for k in _MINIMA)}
+    values = [(r.value, r) for r in records] + [
+        (algebraic.AlgebraicNumber.rational(flint.fmpq(*(int(x) for x in (c["value"] + "/1").split("/")[:2]))), c)
+        for c in components]
+    summary["least_value"] = summary["least_value_approx"] = None
+    summary["minima_at_least_value"] = 0
+    if values and all(isinstance(v, algebraic.AlgebraicNumber) for v, _ in values):
+        least = min((v for v, _ in values), key=_SortKey)
+        summary["least_value"] = str(least)
+        summary["least_value_approx"] = float(least)
+        summary["minima_at_least_value"] = sum(1 for v, r in values if isinstance(r, CriticalPoint)
+                                               and r.kind in _MINIMA and v == least)
+        summary["components_at_least_value"] = sum(1 for v, c in values if isinstance(c, dict) and v == least)
+        summary["least_value_is_over"] = ("every critical point (points and components)" if described else
+                                          "the points and components found; the critical set is not fully described")
+    if not described and not any(r.values_unknown for r in results):
+        # every open face carries a finite superset of its critical values: a sound lower bound on all of them
+        candidates = [v for v, _ in values] + [v for r in results for v in r.candidate_values]
+        if candidates:
+            lower = min(candidates, key=_SortKey)
+            summary["critical_values_at_least"] = str(lower)
+            summary["critical_values_at_least_reason"] = (
+                "every critical value is a listed value or a real root of an open face's eliminating polynomial "
+                "(the critical values of a polynomial are finitely many); the bound may not be attained")
+    coercive, why = coercivity(landscape)
+    summary["coercive"], summary["coercivity"] = coercive, why
+    summary["global_minimum"] = None
+    if described and coercive and box is None and values and summary["least_value"] is not None:
+        summary["global_minimum"] = summary["least_value"]
+        summary["global_minimum_reason"] = ("the loss is coercive, so it attains its minimum at a critical point, "
+                                            "and the critical set is fully described")
+    else:
+        summary["global_minimum_reason"] = (
+            "the least critical value is not claimed to be the global minimum: "
+            + ("the critical set is not fully described" if not described else
+               "the search is restricted to a box" if box is not None else
+               "no critical point" if not values else
+               "coercivity was not established, so the minimum may not be attained"))
+    for r in records:
+        if r.kind == "undetermined":
+            missing.append("the kind of some points is undetermined (see each point's evidence)")
+            break
+    engine = "activation regions by an exact simplex over QQ; faces solved as linear systems" + (
+        f" and by {', '.join(engines)}" if engines else "")
+    dimension = max((c["dimension"] for c in components), default=0)
+    info = {"hinge_units": labels, "regions": regions, "faces": len(faces),
+            "faces_with_points": sum(1 for r in results if r.points),
+            "faces_with_components": sum(1 for r in results if r.components)}
+    return CriticalSet(tuple(landscape.variables), dimension, None, None, None,
+                       len(records) if complete else None, complete, tuple(records), summary, engine,
+                       tuple(established), tuple(missing), seed, box, seconds, landscape,
+                       tuple(components), info, described)
+
+
+def _face_dict(face, units):
+    from .arrangement import _face_label, signs_text
+
+    return {"signs": signs_text(face.signs), "description": _face_label(units, face)}
+
+
+def _exact_classification(landscape, rational, seed, classify_points):
+    """``(kind, inertia, verified, verdict, evidence)`` at a rational point: classify, then verify."""
+    from .classify import classify
+    from .verify import verify
+
+    if not classify_points:
+        return "undetermined", None, False, None, "not classified (classify_points=False)"
+    verdict = classify(landscape, rational, seed=seed, global_search="off")
+    verified = bool(verdict.verified and verify(verdict.certificate, landscape))
+    return (verdict.kind, verdict.hessian_inertia, verified, verdict,
+            "kind: classify + verify (exact certificate)" if verified else "kind: classify could not certify a verdict")
+
+
+def _piecewise_record(landscape, point, extra, face, seed, classify_points):
+    evidence = [f"critical: exact (face {face['signs']}: the restricted critical system solved exactly, the point "
+                "inside the face by exact signs)"]
+    if isinstance(extra, CriticalPoint):  # an irrational point: its record from the engine (inside a region) or
+        # from the exact sign test of Clarke's condition (on one kink)
+        return CriticalPoint(tuple(point), extra.value, extra.kind, extra.hessian_inertia, extra.verified,
+                             tuple(evidence) + tuple(e for e in extra.evidence
+                                                     if e.startswith(("kind", "isolated", "Clarke"))),
+                             extra.point, extra.verdict, face)
+    if extra is not None:
+        evidence.append("Clarke: 0 = " + " + ".join(f"{w}·∇L[{pattern}]" for pattern, w in extra.items())
+                        + ", a convex combination of the gradients of adjacent pieces (L[signs]: the piece of that "
+                        "sign pattern), exactly")
+    rational = [sympy.Rational(int(c.p), int(c.q)) for c in point]
+    value = landscape.value(rational)
+    kind, inertia, verified, verdict, note = _exact_classification(landscape, rational, seed, classify_points)
+    evidence.append(note)
+    return CriticalPoint(tuple(algebraic.AlgebraicNumber.rational(c) for c in point),
+                         algebraic.AlgebraicNumber.rational(flint.fmpq(int(value.p), int(value.q))),
+                         kind, inertia, verified, tuple(evidence), None, verdict, face)
+
+
+def _component_dict(landscape, component, units, seed, classify_points, box=None):
+    from .exact import format_rational
+
+    sample = component["point"]
+    rational = [sympy.Rational(int(c.p), int(c.q)) for c in sample]
+    kind, inertia, verified, _, note = _exact_classification(landscape, rational, seed, classify_points)
+    value = component["value"]
+    return {"face": _face_dict(component["face"], units), "dimension": component["dimension"],
+            "point": [format_rational(c) for c in sample],
+            "directions": [[format_rational(c) for c in d] for d in component["directions"]],
+            "description": ("the points point + Σ y_j directions_j (y real) that lie in the face: every hinge "
+                            "sign as in the face's signs" + ("" if box is None else
+                                                            f", and every coordinate in [{box[0]}, {box[1]}]")),
+            "value": format_rational(value), "value_approx": float(value),
+            "clarke_weights": (None if "weights" not in component else
+                               {k: format_rational(w) for k, w in component["weights"].items()}),
+            "sample_kind": kind, "sample_hessian_inertia": inertia, "sample_verified": verified,
+            "evidence": ["the loss is constant on the component: its piece is quadratic and critical along it",
+                         note + " (at the sample point)"]}
+
+
 # -- rendering ---------------------------------------------------------------------------------
 
 def _render_text(s):
     lines = [f"variables:      {', '.join(str(v) for v in s.variables)}",
              f"method:         {s.method}"]
-    if s.dimension > 0:
+    if s.arrangement is not None:
+        info = s.arrangement
+        lines += ["hinge units:    " + "; ".join(f"{i} {u}" for i, u in enumerate(info["hinge_units"], 1)),
+                  f"arrangement:    {info['regions']} activation regions, {info['faces']} faces"
+                  + (f" meeting the box [{s.box[0]}, {s.box[1]}]" if s.box else ""),
+                  f"critical set:   {len(s.points)} points, {len(s.components)} positive-dimensional components"
+                  + (f" (largest dimension {s.dimension})" if s.components else ""),
+                  f"complete:       {'true' if s.complete else 'false'}",
+                  f"described:      {'true: every face was solved' if s.described else 'false: see below'}"]
+    elif s.dimension > 0:
         lines += [f"critical set:   positive-dimensional: dimension {s.dimension}, degree {s.degree}",
                   "complete:       false"]
     else:
@@ -815,17 +1057,18 @@ def _render_text(s):
                   f"complete:       {'true' if s.complete else 'false'}"]
     if s.points:
         header = ["#", "point", "value", "kind", "inertia (+,-,0)", "verified"]
+        faces = s.arrangement is not None
+        if faces:
+            header.append("face")
         rows = []
         for i, p in enumerate(s.points, 1):
             inertia = ("-" if p.hessian_inertia is None else
                        f"{p.hessian_inertia['positive']},{p.hessian_inertia['negative']},{p.hessian_inertia['zero']}")
             point = "(" + ", ".join(_short_number(c) for c in p.coordinates) + ")"
-            rows.append([str(i), point, _short_number(p.value), p.kind, inertia, "yes" if p.verified else "no"])
-        widths = [max(len(r[k]) for r in rows + [header]) for k in range(len(header))]
+            rows.append([str(i), point, _short_number(p.value), p.kind, inertia, "yes" if p.verified else "no"]
+                        + ([p.face["signs"]] if faces else []))
         lines.append("")
-        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        lines += _table(header, rows)
         irrational = [(i, p) for i, p in enumerate(s.points, 1)
                       if not p.is_rational and isinstance(p.value, algebraic.AlgebraicNumber)]
         enclosed = [i for i, p in enumerate(s.points, 1) if not isinstance(p.value, algebraic.AlgebraicNumber)]
@@ -842,6 +1085,16 @@ def _render_text(s):
                         lines.append(f"  #{i} {v} = {c}")
                 if not p.value.is_rational:
                     lines.append(f"  #{i} value = {p.value}")
+    if s.components:
+        lines.append("")
+        lines.append("components (the points sample + span(directions) inside the face; the loss is constant on each):")
+        rows = [[str(i), c["face"]["signs"], str(c["dimension"]), "(" + ", ".join(c["point"]) + ")",
+                 "; ".join("(" + ", ".join(d) + ")" for d in c["directions"]), c["value"], c["sample_kind"]]
+                for i, c in enumerate(s.components, 1)]
+        lines += _table(["#", "face", "dim", "sample point", "directions", "value", "kind at the sample"], rows)
+    if s.arrangement is not None and s.points or s.components:
+        lines.append("face signs: one per hinge unit, in the order above (+ plus branch, - minus branch, 0 on "
+                     "the kink)")
     summary = s.summary
     lines.append("")
     if summary.get("counts"):
@@ -849,7 +1102,14 @@ def _render_text(s):
     if summary.get("least_value") is not None:
         lines.append(f"least value:    {_short_number_text(summary['least_value'], summary['least_value_approx'])}"
                      f", attained by {summary['minima_at_least_value']} local minima"
-                     + ("" if summary.get("values_exact", True) else " (ties within enclosures, not proven equal)"))
+                     + (f" and {summary['components_at_least_value']} components"
+                        if summary.get("components_at_least_value") else "")
+                     + ("" if summary.get("values_exact", True) else " (ties within enclosures, not proven equal)")
+                     + (f"; over {summary['least_value_is_over']}" if "least_value_is_over" in summary else ""))
+    if summary.get("critical_values_at_least") is not None:
+        lines.append(f"critical values: every one is at least "
+                     f"{_short_number_text(summary['critical_values_at_least'], 0.0)} (a bound from the eliminating "
+                     "polynomials of the open faces; it may not be attained)")
     if summary.get("global_minimum") is not None:
         lines.append(f"global minimum: {summary['global_minimum_reason']}")
     elif summary.get("global_minimum_reason"):
@@ -860,6 +1120,12 @@ def _render_text(s):
         lines.append("not established:")
         lines += [f"  - {e}" for e in s.not_established]
     return "\n".join(lines)
+
+
+def _table(header, rows):
+    widths = [max(len(r[k]) for r in rows + [header]) for k in range(len(header))]
+    return (["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+            + ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows])
 
 
 def _ranges(indices):
@@ -903,13 +1169,26 @@ def _render_worked(s, fmt):
         doc.paragraph("The loss is")
         doc.display(*lines)
         symbols = landscape.variables
-        if len(symbols) <= 4:
+        if len(symbols) <= 4 and s.arrangement is None:
             names = notation.symbol_names(symbols)
             doc.paragraph("Its critical points solve")
             doc.display(*[rf"\partial L / \partial {notation.symbol(v.name)} = "
                           + sympy.latex(sympy.expand(sympy.diff(landscape.expression, v)), symbol_names=names) + " = 0"
                           for v in symbols])
-    if s.dimension > 0:
+    if s.arrangement is not None:
+        info = s.arrangement
+        doc.paragraph(f"The loss is a polynomial on each activation region of its {len(info['hinge_units'])} hinge "
+                      f"units: {info['regions']} regions and {info['faces']} faces in all. On each face the critical "
+                      "points of the loss restricted to the face were solved exactly, and on a kink a point is kept "
+                      "when 0 is a convex combination of the adjacent pieces' gradients (Clarke). "
+                      f"Found: {len(s.points)} points and {len(s.components)} positive-dimensional components"
+                      + ("; every face was solved." if s.described else "; some faces were not fully solved."))
+        if s.components:
+            doc.table(["", "face", "dimension", "sample point", "value", "kind at the sample"],
+                      [(str(i), c["face"]["signs"], str(c["dimension"]), Math("(" + ", ".join(c["point"]) + ")"),
+                        Math(c["value"]), c["sample_kind"].replace("_", " ")) for i, c in enumerate(s.components, 1)],
+                      align="rlrlll")
+    elif s.dimension > 0:
         doc.paragraph(f"The critical set is infinite: it has dimension {s.dimension} and degree {s.degree} over the "
                       "complex numbers. No finite list of its points is complete.")
     else:

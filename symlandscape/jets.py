@@ -7,6 +7,7 @@ expression tree (a DAG: equal subexpressions are evaluated once) computes
 
 - :func:`value`: ``L(θ0)``, nonsmooth units included (``relu(z)`` is ``z`` or ``0`` by the
   sign of ``z``);
+- :func:`first_order`: value and gradient (all a point that is not critical needs);
 - :func:`second_order`: value, gradient and Hessian at once, by second-order *jets* —
   each subexpression ``f`` carries ``f(θ0) + f_1(ε) + f_2(ε)``, its Taylor polynomial of
   degree 2 in the displacement ``ε`` (flint sparse polynomials when every number is
@@ -42,9 +43,10 @@ import sympy
 from . import budget
 from .activations import leaky_relu, relu, sigmoid
 from .errors import DomainError, EvaluationError
-from .signs import exact_sign
+from .signs import exact_sign, short_text
 
-__all__ = ["value", "second_order", "series", "polynomial", "is_polynomial", "NONSMOOTH_FUNCTIONS"]
+__all__ = ["value", "first_order", "second_order", "series", "polynomial", "is_polynomial", "nodes",
+           "NONSMOOTH_FUNCTIONS"]
 
 #: Functions whose value is defined everywhere but whose derivatives jump (see regions.py).
 NONSMOOTH_FUNCTIONS = (relu, leaky_relu, sympy.Abs, sympy.Max, sympy.Min)
@@ -181,8 +183,7 @@ class _Walk:
 
 
 def _short(node, limit=80):
-    text = str(node)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return short_text(node, limit)
 
 
 # ---------------------------------------------------------------------------------------
@@ -260,9 +261,32 @@ def _public(x):
 # second-order jets
 
 
+def nodes(expr):
+    """The distinct subexpressions of ``expr``, each once (a walk of the DAG, not of the tree).
+
+    A loss built from shared parts (a deep network's products) is a small DAG and a huge
+    tree: SymPy's ``preorder_traversal`` and ``atoms`` revisit every shared subtree.
+
+    >>> x = sympy.Symbol("x")
+    >>> sorted(map(str, nodes((x + 1)**2 * (x + 1))))
+    ['(x + 1)**3', '1', '3', 'x', 'x + 1']
+    """
+    seen = {expr}
+    stack = [expr]
+    limit = budget.current().max_nodes
+    while stack:
+        for a in stack.pop().args:
+            if a not in seen:
+                seen.add(a)
+                stack.append(a)
+        if len(seen) > limit:
+            budget.check("max_nodes", len(seen), "the expression")
+    return seen
+
+
 def is_polynomial(expr):
     """True when ``expr`` uses only ``+``, ``*``, nonnegative integer powers, rationals and symbols."""
-    for node in sympy.preorder_traversal(expr):
+    for node in nodes(expr):
         if node.is_Symbol or node.is_Rational or node.is_Add or node.is_Mul:
             continue
         if node.is_Pow and node.exp.is_Integer and node.exp >= 0:
@@ -273,7 +297,7 @@ def is_polynomial(expr):
 
 def _rational_form(expr):
     """True when every number the jets meet is rational: no exp/log/tanh/sigmoid, no E, no roots."""
-    for node in sympy.preorder_traversal(expr):
+    for node in nodes(expr):
         if node.is_Symbol or node.is_Rational or node.is_Add or node.is_Mul:
             continue
         if node.is_Pow and node.exp.is_Integer:
@@ -333,6 +357,25 @@ class _RationalJets(_Walk):
 
     def nonsmooth(self, node, args):
         raise EvaluationError(f"{_short(node)} has no derivatives here: resolve the nonsmooth units first")
+
+
+class _RationalFirstJets(_RationalJets):
+    """Jets ``(c, f1, 0)``: the second-order walk with the quadratic part left out."""
+
+    @staticmethod
+    def times(a, b):
+        return (_bounded(a[0] * b[0]), a[1] * b[0] + b[1] * a[0], a[2])
+
+    def power(self, node, base, exponent):
+        k = int(node.exp)
+        if k < 0:
+            c = base[0]
+            if c == 0:
+                raise DomainError(f"the point is outside the domain of the loss: {_short(node)} divides by zero")
+            inv = 1 / c
+            base, k = (inv, base[1] * (-inv * inv), self.zero), -k
+        _power_bits(base[0], k)
+        return _binary_power((flint.fmpq(1), self.zero, self.zero), base, k, self.times)
 
 
 class _SymbolicJets(_Walk):
@@ -465,6 +508,24 @@ def _leading_minor(Q, k):
     return flint.fmpq_mat([[Q[i, j] for j in range(k)] for i in range(k)]).det()
 
 
+def first_order(expr, variables, point):
+    """``(value, gradient)`` of ``expr`` at ``point``, exactly; no Hessian is formed.
+
+    >>> x, y = sympy.symbols("x y")
+    >>> first_order((1 - x*y)**2 + 1/x, (x, y), [1, 2])
+    (2, [3, 2])
+    """
+    if _rational_form(expr):
+        c, f1, _ = _RationalFirstJets(variables, point)(expr)
+        gradient = [flint.fmpq(0)] * len(variables)
+        for monomial, coefficient in f1.to_dict().items():
+            gradient[monomial.index(1)] = flint.fmpq(coefficient)
+        return _public(c), [_public(g) for g in gradient]
+    # exp, log, tanh, sigmoid and real powers: the second-order walk, whose rules for them are
+    # the checked ones (a vanishing base needs its quadratic part)
+    return second_order(expr, variables, point)[:2]
+
+
 def second_order(expr, variables, point):
     """``(value, gradient, hessian)`` of ``expr`` at ``point``, exactly.
 
@@ -480,11 +541,13 @@ def second_order(expr, variables, point):
             gradient[monomial.index(1)] = flint.fmpq(coefficient)
         H = flint.fmpq_mat(n, n)
         for monomial, coefficient in f2.to_dict().items():
-            positions = [i for i, e in enumerate(monomial) for _ in range(e)]
-            i, j = positions
-            if i == j:
+            # a degree-2 monomial is ε_i² or ε_i ε_j: tuple.index finds them at C speed
+            if 2 in monomial:
+                i = monomial.index(2)
                 H[i, i] = 2 * flint.fmpq(coefficient)
             else:
+                i = monomial.index(1)
+                j = monomial.index(1, i + 1)
                 H[i, j] = H[j, i] = flint.fmpq(coefficient)
         return _public(c), [_public(g) for g in gradient], H
     walk = _SymbolicJets(variables, point)

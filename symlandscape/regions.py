@@ -42,7 +42,7 @@ from .jets import _number as _exact  # the checker's one flint/SymPy number conv
 from .jets import _sympy
 from .activations import leaky_relu, relu
 from .errors import EvaluationError
-from .signs import exact_sign
+from .signs import exact_sign, short_text
 
 __all__ = ["BRANCHES", "branches", "units", "resolve", "Kinks", "check_pieces", "PieceProof"]
 
@@ -91,8 +91,8 @@ def branches(func, args):
 
 def units(expr):
     """The nonsmooth units of ``expr``, inner ones first, then in SymPy's canonical order."""
-    found = expr.atoms(*BRANCHES)
     classes = tuple(BRANCHES)
+    found = [node for node in jets.nodes(expr) if isinstance(node, classes)]
     return tuple(sorted(found, key=lambda u: (len(u.atoms(*classes)), sympy.default_sort_key(u))))
 
 
@@ -187,7 +187,8 @@ class Kinks:
         if len(pattern) != len(self.kink_units) or any(b not in a for b, a in zip(pattern, self.active)):
             raise EvaluationError(f"pattern {list(pattern)} is not a pattern of active branches at the point")
         choice, regions = self.choice(pattern), {}
-        expression = resolve(self.expr, choice, {}, regions)
+        # without units there is nothing to replace (and a large loss need not be walked again)
+        expression = resolve(self.expr, choice, {}, regions) if self.units else self.expr
         constraints = tuple(g for unit in self.units for g in regions.get(unit, ()))
         return PieceProof(tuple(pattern), expression, constraints, self.binding(pattern))
 
@@ -342,5 +343,4 @@ def _check_empty(entry, prefix, kinks, read_number, read_polynomial, fail):
 
 
 def _short(node, limit=80):
-    text = str(node)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return short_text(node, limit)

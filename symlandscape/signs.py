@@ -29,7 +29,7 @@ import sympy
 from .activations import sigmoid
 from .errors import EvaluationError
 
-__all__ = ["exact_sign", "is_zero", "is_real", "MAX_SIGN_PRECISION"]
+__all__ = ["exact_sign", "is_zero", "is_real", "short_text", "MAX_SIGN_PRECISION"]
 
 #: Highest working precision (bits) of the interval enclosures of the sign rule.
 MAX_SIGN_PRECISION = 4096
@@ -37,6 +37,10 @@ _FIRST_PRECISION = 64
 #: Above this many operations, or this degree in u, the exp-substitution is not attempted.
 _MAX_ZERO_TEST_OPS = 2000
 _MAX_ZERO_TEST_DEGREE = 10_000
+#: Beyond this magnitude an exponent is not evaluated: exp(z) is enclosed by [exp(BIG), ∞]
+#: (or [0, exp(-BIG)]), which is true and costs nothing; mpmath would spend minutes on
+#: exp(10^3000) (its argument reduction needs thousands of digits).
+_BIG_EXPONENT = 2**256
 
 
 def exact_sign(x):
@@ -123,9 +127,20 @@ def is_real(x):
     return _enclosure(x, _FIRST_PRECISION)[0] is not None
 
 
-def _short(x, limit=120):
-    text = str(x)
+def short_text(x, limit=120):
+    """``x`` as text for a message, cut to ``limit`` characters.
+
+    Terms are printed in the order they are stored: SymPy's default printer sorts the terms
+    of a sum by evaluating them, which for ``exp(10^3000)`` runs for minutes.
+
+    >>> short_text(sympy.exp(sympy.Integer(10)**3000) - 1, 20)
+    '-1 + exp(10000000...'
+    """
+    text = sympy.sstr(x, order="none") if isinstance(x, sympy.Basic) else str(x)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_short = short_text
 
 
 def _enclosure(x, precision):
@@ -173,16 +188,38 @@ def _interval(x, iv):
             root = iv.sqrt(base)
             return root ** int(x.exp.p) if x.exp.p > 0 else iv.mpf(1) / root ** int(-x.exp.p)
         if mpmath.mpf(base.a) > 0:  # b^e = exp(e log b) for a positive base
-            return iv.exp(_interval(x.exp, iv) * iv.log(base))
+            return _exp(_interval(x.exp, iv) * iv.log(base), iv)
         raise _NoEnclosure(x)
     if len(x.args) == 1:
         z = _interval(x.args[0], iv)
         if isinstance(x, sympy.exp):
-            return iv.exp(z)
+            return _exp(z, iv)
         if isinstance(x, sympy.log):
             return iv.log(z)
         if isinstance(x, sympy.tanh):  # 1 - 2/(exp(2z) + 1): mpmath.iv has no tanh
-            return iv.mpf(1) - iv.mpf(2) / (iv.exp(2 * z) + 1)
+            return iv.mpf(1) - iv.mpf(2) / (_exp(2 * z, iv) + 1)
         if isinstance(x, sigmoid):
-            return iv.mpf(1) / (iv.mpf(1) + iv.exp(-z))
+            return iv.mpf(1) / (iv.mpf(1) + _exp(-z, iv))
     raise _NoEnclosure(x)
+
+
+def _exp(z, iv):
+    """``exp`` of the interval ``z``; beyond ``±BIG`` through ``2^k``, ``k = z/log 2`` rounded outwards.
+
+    ``exp(a) >= 2^floor(a/log 2)`` and ``exp(b) <= 2^ceil(b/log 2)``: a true enclosure, at most
+    a factor 2 wide at the far endpoints, that costs nothing where ``iv.exp`` would spend
+    minutes (``exp(10^3000)``: its argument reduction needs thousands of digits).
+
+    >>> iv = mpmath.iv; big = iv.mpf(10) ** 3000
+    >>> e = _exp(iv.mpf([big, big]), iv); bool(e.a > mpmath.mpf(10) ** 10**76), bool(e.b <= 2 * e.a * e.a)
+    (True, True)
+    >>> e = _exp(-iv.mpf([big, big]), iv); bool(0 < e.a < e.b < mpmath.mpf(10) ** -10**76)
+    True
+    """
+    a, b = mpmath.mpf(z.a), mpmath.mpf(z.b)
+    if -_BIG_EXPONENT <= a and b <= _BIG_EXPONENT:
+        return iv.exp(z)
+    log2 = iv.log(2)
+    low = iv.exp(iv.mpf(a)).a if abs(a) <= _BIG_EXPONENT else mpmath.ldexp(1, int(mpmath.floor((iv.mpf(a) / log2).a)))
+    high = iv.exp(iv.mpf(b)).b if abs(b) <= _BIG_EXPONENT else mpmath.ldexp(1, int(mpmath.ceil((iv.mpf(b) / log2).b)))
+    return iv.mpf([low, high])
