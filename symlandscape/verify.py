@@ -43,8 +43,9 @@ not_critical        ``gradient`` (a nonzero gradient) or, at a kink, ``separatio
 strict_local_min    ``critical`` + ``inertia`` (congruence, every pivot positive)
 strict_local_max    ``critical`` + ``inertia`` (every pivot negative)
 strict_saddle       ``critical`` + ``inertia`` + ``indefinite`` (uᵀHu < 0 < vᵀHv)
-local_min           ``critical``/``clarke`` + ``minimum`` (sum of squares, per piece at a kink,
-                    or a ``structural_lower_bound`` equal to the value)
+local_min           ``critical``/``clarke`` + ``minimum`` (sum of squares everywhere or on a
+                    ball, per piece at a kink, a ``structural_lower_bound`` or an
+                    ``eckart_young`` bound equal to the value)
 local_max           ``critical``/``clarke`` + ``maximum``
 degenerate_saddle   ``critical``/``clarke`` + ``descent`` + ``ascent`` curves, and a
                     semidefinite Hessian where the Hessian exists
@@ -57,7 +58,38 @@ exactly lower value) when ``global_min`` is false, and when it is true either a
 ``global_lower_bound`` (a sum of squares valid everywhere) or a
 ``structural_lower_bound`` (see :func:`structural_lower_bound`: the loss as written is its
 constant term K plus terms that are nonnegative by their form, so L >= K wherever L is
-defined, and L(θ0) = K).  Certificates are canonical where a choice
+defined, and L(θ0) = K) or an ``eckart_young`` bound (below).
+
+**Sums of squares.**  An ``sos`` states ``sense`` (lower: L − L0, upper: L0 − L), a
+``region`` and ``terms`` ``{"coefficient": c, "polynomial": q[, "constraint": k]}``; the
+identity ``±(L − L0) = Σ c_i q_i² g_i`` with every c_i > 0 must hold exactly:
+
+==========================  ===========================================================
+region                      multipliers g and what the identity proves
+==========================  ===========================================================
+``"everywhere"``            g = 1: L >= L0 (<=) on all of space; a minimum, or with
+                            ``global_lower_bound`` a global minimum
+``{"pattern": [...]}``      an adjacent piece at a kink; g_k = the piece's k-th region
+                            constraint: the bound on that piece's region
+``{"ball": "r2"}``          g_0 = r2 − Σ (θ_i − θ0_i)², r2 > 0 rational: the bound on the
+                            closed ball of radius √r2 about θ0, so ``local_min``
+                            (``local_max``) only — never a global claim, never at a kink
+==========================  ===========================================================
+
+**Eckart–Young bound** (``"type": "eckart_young"``, ``"theorem": "Eckart-Young-Mirsky"``;
+fields ``scale`` s > 0, ``X`` (d_x × m), ``Y`` (d_y × m), ``widths`` [d_x, d_1, ..., d_y],
+``layers`` (for each W_k, its matrix of variable names) and ``bound``).  The checker builds
+s‖W_N⋯W_1 X − Y‖²_F from these names itself and requires it to *equal* the loss's
+polynomial, every variable used once; with p = min(widths) every end-to-end product has
+rank <= p; with X X ᵀ invertible and Σ = Y Xᵀ(X Xᵀ)⁻¹X Yᵀ, Eckart–Young–Mirsky gives
+L >= s(tr Y Yᵀ − λ_1 − ... − λ_p) everywhere (λ the eigenvalues of Σ, largest first).
+That sum is computed exactly from the factors of Σ's characteristic polynomial over Q and
+certified enclosures of their roots; it must be rational (each irreducible factor's roots
+all among the top p or all outside), ``bound`` must equal the right-hand side and the value
+at the point must equal ``bound``.  It proves a global minimum, and so a local one (as
+``evidence.minimum``).
+
+Certificates are canonical where a choice
 exists (the congruence is the unique LDLᵀ form for its pivot order, convex weights sum to
 one, every stated Taylor coefficient is compared), so that changing any one entry makes
 the check fail.  Every number that must be real is shown to be real, every stated field is
@@ -284,7 +316,12 @@ class _Checker:
                       "regions are adjacent")
             self.proofs = regions.check_pieces(self.evidence["pieces"], kinks, self.read_rational,
                                                self.polynomial_text, _fail)
-        jets_by_piece = [jets.second_order(p.expression, self.variables, self.pt) for p in self.proofs]
+        # a point shown not critical, with no inertia stated, needs no Hessian: its first-order jet is all
+        # the check reads (at 256 parameters the second-order jet would be most of the time)
+        first_only = (self.kind == "not_critical" and "inertia" not in self.evidence
+                      and self.cert["hessian_inertia"] is None)
+        expand = jets.first_order if first_only else jets.second_order
+        jets_by_piece = [expand(p.expression, self.variables, self.pt) for p in self.proofs]
         for proof, jet in zip(self.proofs, jets_by_piece):
             if _sign(_difference(_exact(jet[0]), self.value)):
                 _fail(f"the piece {list(proof.pattern)} has value {_show(jet[0])} at the point and the loss "
@@ -293,7 +330,7 @@ class _Checker:
         gradients = list(self.piece_gradients.values())
         self.gradient = gradients[0] if all(_equal(g, gradients[0]) for g in gradients[1:]) else None
         self.hessian = None
-        if self.gradient is not None:
+        if self.gradient is not None and not first_only:
             hessians = [_hessian(jet[2]) for jet in jets_by_piece]
             if all(_equal_matrix(H, hessians[0]) for H in hessians[1:]):
                 self.hessian = hessians[0]
@@ -464,6 +501,9 @@ class _Checker:
             if _mapping(data, "global").get("type") == "structural_lower_bound":
                 self.check_structural(data)
                 return
+            if data.get("type") == "eckart_young":
+                self.check_eckart_young(data, "global")
+                return
             data = _mapping(data, "global", "global_lower_bound")
             self.check_sos(_mapping(data["certificate"], "global.certificate", "sos"), "lower",
                            "global.certificate", everywhere=True)
@@ -493,6 +533,90 @@ class _Checker:
             _fail(f"{name}.bound={data['bound']} but the loss's constant term is {K}")
         if not _is(self.value, K):
             _fail(f"{name}: the value at the point is not the lower bound {K}")
+
+    def check_eckart_young(self, data, name):
+        """L = s‖W_N⋯W_1 X − Y‖²_F exactly, and L(θ0) = s(tr YYᵀ − λ_1 − ... − λ_p) = bound.
+
+        The premises are re-derived, none is read from metadata: the loss's polynomial must
+        equal the deep linear loss the checker builds from ``layers`` (so the widths are
+        those of the loss), X X ᵀ must be invertible, and the sum of the p largest
+        eigenvalues of Σ = Y Xᵀ(X Xᵀ)⁻¹X Yᵀ (p the narrowest width) is computed exactly
+        (:func:`_top_eigenvalue_sum`).  Every product W_N⋯W_1 has rank <= p, and by
+        Eckart–Young–Mirsky (after projecting Y onto the row space of X) no matrix R of rank
+        <= p has ‖RX − Y‖² below tr YYᵀ − λ_1 − ... − λ_p: L >= bound everywhere, so a point
+        of value ``bound`` is a global minimum.
+        """
+        fields = {"type", "theorem", "scale", "X", "Y", "widths", "layers", "bound"}
+        if set(data) != fields:
+            _fail(f"{name}: an eckart_young bound has exactly the fields {sorted(fields)}")
+        if data["theorem"] != "Eckart-Young-Mirsky":
+            _fail(f"{name}.theorem must be 'Eckart-Young-Mirsky'")
+        s = _rational(data["scale"], f"{name}.scale")
+        if s <= 0:
+            _fail(f"{name}.scale={data['scale']} must be positive")
+        X = _rational_matrix(data["X"], f"{name}.X")
+        Y = _rational_matrix(data["Y"], f"{name}.Y")
+        if X.ncols() != Y.ncols():
+            _fail(f"{name}: X has {X.ncols()} columns (samples) and Y has {Y.ncols()}")
+        layers, widths = self.read_layers(data["layers"], f"{name}.layers")
+        stated = [_integer(w, f"{name}.widths[{i}]") for i, w in enumerate(_list(data["widths"], f"{name}.widths"))]
+        if widths[0] != X.nrows():
+            _fail(f"{name}.layers: the first layer has {widths[0]} columns and X has {X.nrows()} rows")
+        if widths[-1] != Y.nrows():
+            _fail(f"{name}.layers: the last layer has {widths[-1]} rows and Y has {Y.nrows()}")
+        if stated != widths:
+            _fail(f"{name}.widths={stated} but X and the layers chain the widths {widths}")
+        budget.check("max_degree", 2 * len(layers), f"{name}.layers (the degree of the loss they define)")
+
+        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(max(self.n, 1))), "lex")
+        try:
+            loss = jets.polynomial(self.expr, self.variables, ctx)
+        except SymlandscapeError as exc:
+            _fail(f"{name}: an Eckart-Young bound needs a polynomial loss ({exc})")
+        if _deep_linear_polynomial(ctx, s, X, Y, layers, name) != loss:
+            _fail(f"{name}: the loss is not {s}·||W_N⋯W_1 X - Y||² with these X, Y and layers")
+
+        XXt = X * X.transpose()
+        if XXt.det() == 0:
+            _fail(f"{name}: X Xᵀ is singular (X must have full row rank)")
+        sigma = Y * X.transpose() * XXt.inv() * X * Y.transpose()
+        top = _top_eigenvalue_sum(sigma, min(widths), name)
+        expected = s * (_trace(Y * Y.transpose()) - top)
+        bound = _rational(data["bound"], f"{name}.bound")
+        if bound != expected:
+            _fail(f"{name}.bound={data['bound']} but s(tr YYᵀ − top {min(widths)} eigenvalues of Σ) = {expected}")
+        if not _is(self.value, bound):
+            _fail(f"{name}: the value at the point is {self.value}, not the Eckart-Young optimum {bound}")
+
+    def read_layers(self, data, name):
+        """The weight matrices as lists of generator indices, and the widths they chain (input first)."""
+        index = {str(v): i for i, v in enumerate(self.variables)}
+        seen, layers, widths = set(), [], []
+        for k, matrix in enumerate(_list(data, name)):
+            rows = _list(matrix, f"{name}[{k}]")
+            if not rows:
+                _fail(f"{name}[{k}] is empty")
+            cols = len(_list(rows[0], f"{name}[{k}][0]"))
+            budget.check("max_terms", len(rows) * cols, f"{name}[{k}]")
+            if k and cols != widths[-1]:
+                _fail(f"{name}[{k}] has {cols} columns; the layer before it has {widths[-1]} rows")
+            layer = []
+            for i, row in enumerate(rows):
+                layer.append([])
+                for j, v in enumerate(_list(row, f"{name}[{k}][{i}]", cols)):
+                    if not isinstance(v, str) or v not in index:
+                        _fail(f"{name}[{k}][{i}][{j}]={_show(v)} is not a variable of the landscape")
+                    if v in seen:
+                        _fail(f"{name}: the variable {_show(v)} is used twice")
+                    seen.add(v)
+                    layer[-1].append(index[v])
+            layers.append(layer)
+            widths.append(len(rows))
+        if not layers:
+            _fail(f"{name} is empty")
+        if len(seen) != self.n:
+            _fail(f"{name} must use every variable of the landscape exactly once")
+        return layers, [len(layers[0][0]), *widths]
 
     # -- sub-certificates ----------------------------------------------------------------
     def check_gradient(self, data):
@@ -654,10 +778,15 @@ class _Checker:
                 _fail(f"{role}: a structural lower bound proves a minimum, not a maximum")
             self.check_structural(data, role)
             return
+        if data.get("type") == "eckart_young":
+            if sense != "lower":
+                _fail(f"{role}: an Eckart-Young bound proves a minimum, not a maximum")
+            self.check_eckart_young(data, role)
+            return
         if data.get("type") == "sos":
             if self.kinks.units:
                 _fail(f"{role}: a piecewise landscape needs one sos per adjacent piece (type 'pieces')")
-            self.check_sos(data, sense, role, everywhere=True)
+            self.check_sos(data, sense, role, everywhere=True, ball=True)
             return
         data = _mapping(data, f"evidence.{role}", "pieces")
         covered = set()
@@ -672,26 +801,46 @@ class _Checker:
         if covered != {p.pattern for p in self.proofs}:
             _fail(f"{role}.pieces must cover every piece adjacent to the point")
 
-    def check_sos(self, data, sense, name, *, everywhere):
+    def check_sos(self, data, sense, name, *, everywhere, ball=False):
         """L − L0 = Σ c_i q_i² (· g_i) exactly (``sense`` upper: L0 − L), c_i > 0.
 
+        ``everywhere``: the identity is about the whole loss (not one piece at a kink).
         ``region`` "everywhere" uses the landscape's polynomial; a region ``{"pattern"}``
         uses that adjacent piece's polynomial, and a term may carry ``"constraint": k``,
-        the piece's k-th region constraint g_k >= 0, as a multiplier.
+        the piece's k-th region constraint g_k >= 0, as a multiplier.  Where ``ball`` is
+        allowed (a local bound of a polynomial loss), a region ``{"ball": "r2"}`` has the one
+        constraint g_0 = r2 − Σ (θ_i − θ0_i)², r2 > 0: every multiplier is >= 0 on the closed
+        ball of radius √r2 about θ0, so the identity proves L >= L0 (<=) there, and nowhere
+        else.
         """
         if data.get("sense") != sense:
             _fail(f"{name}.sense must be {sense!r}")
         if not isinstance(self.value, flint.fmpq):
             _fail(f"{name}: a sum of squares needs a rational value at the point")
         region = data["region"]
-        if everywhere:
+        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(max(self.n, 1))), "lex")
+        if everywhere and isinstance(region, dict) and "ball" in region:
+            if not ball:
+                _fail(f"{name}.region: a sum of squares on a ball proves a bound near the point only; "
+                      "this claim needs region 'everywhere'")
+            if set(region) != {"ball"}:
+                _fail(f"{name}.region must have exactly the field ball")
+            r2 = _rational(region["ball"], f"{name}.region.ball")
+            if r2 <= 0:
+                _fail(f"{name}.region.ball={region['ball']} must be positive (it is the squared radius)")
+            target = self.expr
+            distance = sum(((x - ctx.constant(c)) ** 2 for x, c in zip(ctx.gens(), self.pt)), ctx.constant(0))
+            constraints = (ctx.constant(r2) - distance,)
+        elif everywhere:
             if region != "everywhere":
-                _fail(f"{name}.region must be 'everywhere'")
+                _fail(f"{name}.region must be 'everywhere'" + (" or {'ball': r2}" if ball else ""))
             target, constraints = self.expr, ()
         else:
-            piece = self.proof(_mapping(region, f"{name}.region")["pattern"], f"{name}.region.pattern")
+            if set(_mapping(region, f"{name}.region")) != {"pattern"}:
+                _fail(f"{name}.region of a piece must have exactly the field pattern (no ball: the piece's own "
+                      "constraints are the multipliers)")
+            piece = self.proof(region["pattern"], f"{name}.region.pattern")
             target, constraints = piece.expression, piece.constraints
-        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(max(self.n, 1))), "lex")
         try:
             P = jets.polynomial(target, self.variables, ctx)
         except SymlandscapeError as exc:
@@ -711,8 +860,11 @@ class _Checker:
             if "constraint" in term:
                 k = _integer(term["constraint"], f"{name}.terms[{i}].constraint")
                 if not 0 <= k < len(constraints):
-                    _fail(f"{name}.terms[{i}].constraint={k} is not a constraint of the piece")
-                g = jets.polynomial(constraints[k], self.variables, ctx)
+                    _fail(f"{name}.terms[{i}].constraint={k} is not a constraint of the "
+                          f"{'piece' if not everywhere else 'region'}")
+                g = constraints[k]
+                if not isinstance(g, flint.fmpq_mpoly):
+                    g = jets.polynomial(g, self.variables, ctx)
             # the product is bounded before it is formed: a certificate may hold huge polynomials
             budget.check("max_degree", 2 * q.total_degree() + g.total_degree(), f"{name}.terms[{i}]")
             budget.check("max_terms", len(q) * len(q) * len(g) // 4, f"{name}.terms[{i}] (an estimate of its expansion)")
@@ -789,6 +941,144 @@ def structural_lower_bound(expr, variables):
     if not all(nonnegative(term) for term in rest):
         return None
     return flint.fmpq(int(constant.p), int(constant.q))
+
+
+# ---------------------------------------------------------------------------------------
+# deep linear networks: the loss built from its matrices, the exact Eckart-Young optimum
+
+
+def _rational_matrix(data, name):
+    """A nonempty rectangular ``fmpq_mat`` from a JSON list of rows of exact rationals."""
+    rows = _list(data, name)
+    if not rows:
+        _fail(f"{name} is empty")
+    cols = len(_list(rows[0], f"{name}[0]"))
+    budget.check("max_terms", len(rows) * cols, name)
+    if not cols:
+        _fail(f"{name} has empty rows")
+    entries = [_rational(v, f"{name}[{i}][{j}]")
+               for i, row in enumerate(rows) for j, v in enumerate(_list(row, f"{name}[{i}]", cols))]
+    return flint.fmpq_mat(len(rows), cols, entries)
+
+
+def _trace(M):
+    return sum((M[i, i] for i in range(M.nrows())), flint.fmpq(0))
+
+
+def _deep_linear_polynomial(ctx, s, X, Y, layers, name):
+    """s‖W_N⋯W_1 X − Y‖²_F in ``ctx``, W_k[i][j] the generator ``layers[k][i][j]``."""
+    gens = ctx.gens()
+    P = [[ctx.constant(X[i, j]) for j in range(X.ncols())] for i in range(X.nrows())]
+    for k, layer in enumerate(layers):
+        # bounded before it is formed: each entry of the next product has at most this many terms
+        size = len(layer[0]) * max(len(e) for row in P for e in row)
+        budget.check("max_terms", size, f"{name}.layers[{k}] (an estimate of the product's entries)")
+        P = [[sum((gens[w[t]] * P[t][j] for t in range(len(w))), ctx.constant(0)) for j in range(len(P[0]))]
+             for w in layer]
+    total = ctx.constant(0)
+    for i, row in enumerate(P):
+        for j, e in enumerate(row):
+            budget.check("max_terms", (len(e) + 1) ** 2, f"{name}: the square of a residual entry")
+            residual = e - ctx.constant(Y[i, j])
+            total = total + residual * residual
+    return ctx.constant(s) * total
+
+
+def _top_eigenvalue_sum(sigma, p, name):
+    """λ_1 + ... + λ_p for the symmetric ``sigma`` (eigenvalues with multiplicity, largest first).
+
+    From the factorisation of the characteristic polynomial over Q: the roots of every
+    irreducible factor are isolated in disjoint rational intervals (:func:`_isolate`) and
+    the intervals refined by exact bisection until every two distinct roots are ordered; the
+    top p are then counted with multiplicity.  The sum is rational when each irreducible
+    factor has all its roots counted equally often, c times: it is then c times the sum of
+    the factor's roots, read off its coefficients.  Otherwise nothing is verified.
+    """
+    d = sigma.nrows()
+    if p >= d:
+        return _trace(sigma)
+    budget.check("max_degree", d, f"{name}: the characteristic polynomial of Σ")
+    deadline = budget.Deadline()
+    _, factors = sigma.charpoly().factor()
+    roots = []  # [low, high, factor index]: exactly one root of the factor in [low, high]
+    for f_index, (f, _) in enumerate(factors):
+        roots.extend([low, high, f_index] for low, high in _isolate(f, name, deadline))
+    steps = 0
+    while True:
+        deadline.check(f"{name}: ordering the eigenvalues of Σ")
+        roots.sort(key=lambda r: r[0])
+        overlapping = {i for k in range(len(roots) - 1) if roots[k][1] >= roots[k + 1][0] for i in (k, k + 1)}
+        if not overlapping:
+            break
+        steps += 1
+        if steps > MAX_SIGN_PRECISION:
+            _fail(f"{name}: the eigenvalues of Σ could not be ordered after {MAX_SIGN_PRECISION} bisections, "
+                  f"so the top {p} are not determined")
+        for i in overlapping:
+            _bisect(roots[i], factors[roots[i][2]][0])
+    counts, remaining = {}, p
+    for _, _, f_index in reversed(roots):
+        taken = min(factors[f_index][1], remaining)
+        counts.setdefault(f_index, set()).add(taken)
+        remaining -= taken
+    total = flint.fmpq(0)
+    for f_index, taken in counts.items():
+        f = factors[f_index][0]
+        if len(taken) > 1:
+            _fail(f"{name}: the top {p} eigenvalues of Σ take some but not all roots of the irreducible "
+                  f"factor {f} of its characteristic polynomial, so their sum is irrational")
+        c = f.coeffs()
+        total += taken.pop() * (-c[-2] / c[-1])
+    return total
+
+
+def _isolate(f, name, deadline):
+    """Disjoint rational intervals [a, b], one around each root of the irreducible ``f``.
+
+    Approximate roots come from arb (``acb_poly.roots``, at most MAX_SIGN_PRECISION bits);
+    they are trusted only after the exact check: deg f disjoint intervals, f changing sign
+    across each.  Then each holds a root, and as f has deg f roots, exactly one, all real.
+    """
+    c = f.coeffs()
+    if f.degree() == 1:
+        return [(-c[0] / c[1], -c[0] / c[1])]
+    precision = 64
+    while precision <= MAX_SIGN_PRECISION:
+        deadline.check(f"{name}: isolating the eigenvalues of Σ")
+        try:
+            with flint.ctx.workprec(precision):
+                guesses = flint.acb_poly(c).roots(maxprec=precision)
+            intervals = sorted((_dyadic(r.real.lower()), _dyadic(r.real.upper())) for r in guesses)
+        except (ValueError, ZeroDivisionError):
+            intervals = []
+        if len(intervals) == f.degree() and all(
+                a[1] < b[0] for a, b in zip(intervals, intervals[1:])) and all(
+                _sign(f(a)) * _sign(f(b)) < 0 for a, b in intervals):
+            return intervals
+        precision *= 2
+    _fail(f"{name}: the roots of a degree-{f.degree()} factor of Σ's characteristic polynomial could not be "
+          f"isolated with {MAX_SIGN_PRECISION} bits, so the top eigenvalues are not determined")
+
+
+def _bisect(root, f):
+    """Halve ``root``'s interval, keeping the half where f changes sign (exact evaluation)."""
+    low, high, _ = root
+    if low == high:
+        return
+    middle = (low + high) / 2
+    s = _sign(f(middle))
+    if s == 0:
+        root[0] = root[1] = middle
+    elif s == _sign(f(low)):
+        root[0] = middle
+    else:
+        root[1] = middle
+
+
+def _dyadic(x):
+    """The exact value of an exact arb (a bound of a ball) as an fmpq."""
+    m, e = x.man_exp()
+    return flint.fmpq(int(m) * 2 ** int(e)) if e >= 0 else flint.fmpq(int(m), 2 ** int(-e))
 
 
 # ---------------------------------------------------------------------------------------

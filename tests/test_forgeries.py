@@ -36,8 +36,9 @@ from typing import Callable
 import pytest
 import sympy
 
-from symlandscape import CertificateError, Landscape, mlp
+from symlandscape import CertificateError, Landscape, deep_linear, mlp
 from symlandscape.classify import classify
+from symlandscape.eckart_young import certificate as eckart_young_bound
 from symlandscape.cli import main as cli_main
 from symlandscape.verify import verify
 
@@ -56,6 +57,8 @@ TYPES = (
     "witness",             # global: a lower point (global_min false)
     "global_lower_bound",  # global: a sum of squares everywhere (global_min true)
     "structural_lower_bound",  # global: a constant plus terms nonnegative by their form (global_min true)
+    "eckart_young",        # global / evidence.minimum: the Eckart-Young optimum of a deep linear network
+    "ball_sos",            # evidence.minimum / maximum: a sum of squares on a ball around the point
     "kind",                # top-level fields
     "value",
     "critical_flag",
@@ -1580,6 +1583,131 @@ def _():
                                     "terms": [{"coefficient": "1", "polynomial": "x"},
                                               {"coefficient": "1", "polynomial": "y"}]}})
     return '{"evidence": ' + false + ', ' + text[1:]
+
+
+# ---------------------------------------------------------------------------------------
+# eckart_young: "a global minimum of this deep linear network", where it is not one
+
+@functools.lru_cache(maxsize=None)
+def _deep_three():
+    # Σ = diag(1, 4, 9), p = 2: optimum (14 − 13)/2 = 1/2
+    return deep_linear(sympy.eye(3), sympy.diag(1, 2, 3), hidden=[2])
+
+
+@functools.lru_cache(maxsize=None)
+def _deep_split():
+    # Y rows (1,0,0), (1,1,1): Σ = [[1,1],[1,3]] has eigenvalues 2 ± √2, p = 1: the optimum is irrational
+    return deep_linear(sympy.eye(3), [[1, 0, 0], [1, 1, 1]], hidden=[1])
+
+
+_THREE_MIN = ("0", "2", "0", "0", "0", "3", "0", "0", "1", "0", "0", "1")      # value 1/2
+_THREE_SADDLE = ("1", "0", "0", "0", "0", "3", "1", "0", "0", "0", "0", "1")   # keeps 1 and 9: value 2
+
+
+def _names(L):
+    return ",".join(map(str, L.variables))
+
+
+def _eckart_young_claim(loss, variables, point, bound, kinds, network=None):
+    """classify's certificate at ``point`` turned into "a global minimum, by ``bound``"."""
+    cert = source(loss, variables, point, kinds, network=network)
+    need({"critical", "inertia"} <= set(cert["evidence"]), cert["evidence"])
+    cert["kind"] = "local_min"
+    cert["evidence"] = {"critical": cert["evidence"]["critical"], "inertia": cert["evidence"]["inertia"],
+                        "minimum": copy.deepcopy(bound)}
+    cert["global_min"] = True
+    cert["global"] = copy.deepcopy(bound)
+    return cert
+
+
+def _three_bound():
+    bound = eckart_young_bound(_deep_three(), _THREE_MIN)
+    need(bound is not None and bound["bound"] == "1/2", bound)
+    return bound
+
+
+@forgery("eckart_young", str(_deep_three().expression), _names(_deep_three()),
+         lambda L: (value(L, _THREE_MIN) < value(L, _THREE_SADDLE)) or pytest.fail("not lower"),
+         id="eckart-young-at-a-saddle", network=_deep_three)
+def _():
+    return _eckart_young_claim(str(_deep_three().expression), _names(_deep_three()), _THREE_SADDLE,
+                               _three_bound(), ("strict_saddle", "degenerate_saddle"), network=_deep_three)
+
+
+@forgery("eckart_young", str(_deep_three().expression), _names(_deep_three()),
+         lambda L: (value(L, _THREE_MIN) < value(L, _THREE_SADDLE)) or pytest.fail("not lower"),
+         id="eckart-young-bound-raised-to-the-saddle-value", network=_deep_three)
+def _():
+    bound = _three_bound()
+    bound["bound"] = "2"
+    return _eckart_young_claim(str(_deep_three().expression), _names(_deep_three()), _THREE_SADDLE,
+                               bound, ("strict_saddle", "degenerate_saddle"), network=_deep_three)
+
+
+_EXTRA = f"{_deep_three().expression} - W1_1_1^4"
+
+
+@forgery("eckart_young", _EXTRA, _names(_deep_three()),
+         _lower_somewhere(("10",) + _THREE_MIN[1:], Fraction(1, 2)), id="eckart-young-with-an-extra-term")
+def _():
+    # the extra term vanishes to fourth order at the point: same value, gradient and Hessian
+    return _eckart_young_claim(_EXTRA, _names(_deep_three()), _THREE_MIN, _three_bound(),
+                               ("undetermined", "local_min"))
+
+
+@forgery("eckart_young", str(_deep_split().expression), _names(_deep_split()),
+         # W1 = (1, 1, 1), W2 = (0, 1)ᵀ fits the second row: value 1/2 < 2
+         _lower_somewhere(("1", "1", "1", "0", "1"), 2), id="eckart-young-split-factor", network=_deep_split)
+def _():
+    bound = {"type": "eckart_young", "theorem": "Eckart-Young-Mirsky", "scale": "1/2",
+             "X": [["1", "0", "0"], ["0", "1", "0"], ["0", "0", "1"]], "Y": [["1", "0", "0"], ["1", "1", "1"]],
+             "widths": [3, 1, 2], "layers": [[["W1_1_1", "W1_1_2", "W1_1_3"]], [["W2_1_1"], ["W2_2_1"]]],
+             "bound": "2"}
+    return _eckart_young_claim(str(_deep_split().expression), _names(_deep_split()), ("0",) * 5, bound,
+                               ("strict_saddle", "degenerate_saddle"), network=_deep_split)
+
+
+# ---------------------------------------------------------------------------------------
+# ball_sos: "a local minimum on this ball", where the loss goes lower inside it
+
+_QUINTIC_TERMS = [  # x² + y⁴ − y⁵ = x² + ½y⁴(1 − y)² + ½x²y⁴ + ½y⁴(1 − x² − y²)
+    {"coefficient": "1", "polynomial": "x"},
+    {"coefficient": "1/2", "polynomial": "y^2*(1 - y)"},
+    {"coefficient": "1/2", "polynomial": "x*y^2"},
+    {"coefficient": "1/2", "polynomial": "y^2", "constraint": 0},
+]
+
+
+def _ball_claim(loss, r2):
+    cert = source(loss, "x,y", (0, 0), ("undetermined", "local_min"))
+    need({"critical", "inertia"} <= set(cert["evidence"]), cert["evidence"])
+    cert["kind"] = "local_min"
+    cert["evidence"] = {"critical": cert["evidence"]["critical"], "inertia": cert["evidence"]["inertia"],
+                        "minimum": {"type": "sos", "sense": "lower", "region": {"ball": r2},
+                                    "terms": copy.deepcopy(_QUINTIC_TERMS)}}
+    return cert
+
+
+@forgery("ball_sos", "x^2 + y^4 - y^5", "x,y", _lower_somewhere((0, 2), 0), id="ball-sos-as-the-global-bound")
+def _():
+    cert = _ball_claim("x^2 + y^4 - y^5", "1")
+    cert["global_min"] = True
+    cert["global"] = {"type": "global_lower_bound", "certificate": copy.deepcopy(cert["evidence"]["minimum"])}
+    return cert
+
+
+@forgery("ball_sos", "x^2 + y^4 - y^5", "x,y", _lower_somewhere((0, "6/5"), 0), id="ball-sos-radius-too-large")
+def _():
+    return _ball_claim("x^2 + y^4 - y^5", "2")   # (0, 6/5) lies in the ball of radius √2
+
+
+_OFF_CENTRE = "x^2 + 1/2*y^4*(1 - y)^2 + 1/2*x^2*y^4 + 1/2*y^4*(1 - (x - 1)^2 - y^2)"
+
+
+@forgery("ball_sos", _OFF_CENTRE, "x,y", _lower_somewhere(("-81/1250", "3/5"), 0), id="ball-sos-other-centre")
+def _():
+    # the identity holds for the unit ball about (1, 0); (−81/1250, 3/5) is in the unit ball about 0
+    return _ball_claim(_OFF_CENTRE, "1")
 
 
 # ---------------------------------------------------------------------------------------

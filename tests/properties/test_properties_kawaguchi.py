@@ -15,18 +15,23 @@ one of the sums of squares it finds).  For those points the property requires th
 wrong verdict is given (a local minimum or ``undetermined``, never a saddle);
 ``test_reduced_rank_global_minimum_is_certified`` pins the smallest such instance, which is
 certified, and ``test_larger_reduced_rank_global_minimum_is_certified`` (strict xfail) one
-that is not yet — when classify learns it, the marker has to go.
+that is not yet — when classify learns it, the marker has to go.  Meanwhile the Eckart–Young
+certificate (:mod:`symlandscape.eckart_young`) proves those global minima through ``verify``:
+``test_k16_every_global_minimum_has_a_verified_eckart_young_bound``.
 """
 
 import pytest
 import sympy
-from hypothesis import assume, given, settings
+from hypothesis import assume, event, given, settings
 
 from linear_checks import assert_no_wrong_verdict_at_reduced_rank_minimum, has_negative_eigenvalue, optimum
 
 from symlandscape import deep_linear
-from symlandscape.linear_theory import zero_block_point
+from symlandscape.classify import classify
+from symlandscape.eckart_young import certificate as eckart_young_bound
+from symlandscape.linear_theory import critical_point, zero_block_point
 from symlandscape.strategies import linear_critical_points, linear_instances
+from symlandscape.verify import verify
 from symlandscape.testing import LOCAL_MIN_KINDS, SADDLE_KINDS, assert_certified, assert_local_min, assert_saddle
 
 pytestmark = pytest.mark.claim("K16-ii", "K16-iii", "K16-iv", "K16-cor2.4")
@@ -122,3 +127,51 @@ def test_larger_reduced_rank_global_minimum_is_certified():
     assert L.value(pt) == optimum(L) == sympy.Rational(1, 2)
     assert all(g == 0 for g in L.gradient(pt))
     assert assert_local_min(L, pt).global_min is True
+
+
+def _global_minimum_certificate(L, pt, bound):
+    """classify's certificate (for ``critical`` and ``inertia``) stating a global minimum by ``bound``."""
+    cert = classify(L, pt).certificate
+    cert["kind"] = "local_min"
+    cert["evidence"] = {"critical": cert["evidence"]["critical"], "inertia": cert["evidence"]["inertia"],
+                        "minimum": bound}
+    cert["global_min"] = True
+    cert["global"] = bound
+    return cert
+
+
+@EXACT
+@given(linear_critical_points(families=("index_set",), **SMALL))
+def test_k16_every_global_minimum_has_a_verified_eckart_young_bound(case):
+    L, pt = case
+    bound = eckart_young_bound(L, pt)
+    if L.value(pt) != optimum(L):
+        assert L.value(pt) > optimum(L) and bound is None
+        return
+    assert bound is not None and bound["bound"] == str(optimum(L))
+    assert verify(_global_minimum_certificate(L, pt, bound), L) is True
+    event("global minimum, p < d_y" if min(L.widths) < L.widths[-1] else "global minimum, p >= d_y")
+
+
+# classify (for the inertia) takes up to half a second per example here: 20 examples keep it near 5 s
+@settings(deadline=None, max_examples=20)
+@given(linear_instances(max_width=2, max_input_dim=3, max_output_dim=3, rational_spectrum=True, **SMALL))
+def test_k16_reduced_rank_global_minima_verify_with_an_eckart_young_bound(L):
+    # the global minimum keeps the top min(p, d_y) eigenvectors of Σ (Baldi–Hornik, Kawaguchi)
+    p = min(L.widths)
+    assume(p < L.widths[-1])
+    pt = critical_point(L, range(p))
+    assert L.value(pt) == optimum(L)
+    bound = eckart_young_bound(L, pt)
+    assert bound is not None and bound["bound"] == str(optimum(L)) and min(bound["widths"]) == p
+    assert verify(_global_minimum_certificate(L, pt, bound), L) is True
+    event(f"widths {L.widths}")
+
+
+def test_larger_reduced_rank_global_minimum_verifies_with_an_eckart_young_bound():
+    # the instance of the strict xfail above: Σ = diag(1, 4, 9), p = 2, value (14 − 13)/2
+    L = deep_linear(sympy.eye(3), sympy.diag(1, 2, 3), hidden=[2])
+    pt = L.point_from_matrices([[[0, 2, 0], [0, 0, 3]], [[0, 0], [1, 0], [0, 1]]])
+    bound = eckart_young_bound(L, pt)
+    assert bound["bound"] == "1/2" and bound["widths"] == [3, 2, 3]
+    assert verify(_global_minimum_certificate(L, pt, bound), L) is True
