@@ -10,7 +10,7 @@ size and engine it prints how many of the repeats were decomposed, with the iden
 R = Σ c q² checked exactly here, within ``--limit`` seconds of wall time, and the median
 time (a run that is stopped at the limit counts as the limit).  Engines:
 
-* ``barrier``: the hand-written barrier solver ``_sdp_sos`` of the search (exact affine space,
+* ``barrier``: the hand-written barrier solver ``_sdp_sos`` the search used before (exact affine space,
   float barrier method, exact rounding), called with ``max_basis`` large enough;
 * ``clarabel``: :func:`symlandscape.sos.decompose` (Newton polytope, Clarabel, exact projection).
 
@@ -40,10 +40,8 @@ from symlandscape.sos import decompose  # noqa: E402
 import clarabel  # noqa: E402,F401  (imported here, once: the children are forked and time the solve only)
 import scipy.sparse  # noqa: E402,F401
 
-try:  # the search's own engine, wherever the search keeps it
-    from symlandscape.search.positivity import _sdp_sos  # noqa: E402
-except ImportError:
-    from symlandscape.classify import _sdp_sos  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from barrier_sos import _sdp_sos  # noqa: E402  (the engine the search used before Clarabel)
 
 
 def random_sum_of_squares(n, seed, repeat):

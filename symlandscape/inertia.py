@@ -139,8 +139,12 @@ def _symmetric_matrix(H, name="H"):
 # small exact helpers (integers throughout: Z = c * H with c > 0)
 
 
-def _primitive(values):
-    """Rational vector -> primitive integer vector (positive multiple) as Python ints."""
+def primitive_vector(values):
+    """Rational vector -> primitive integer vector (positive multiple) as Python ints; zeros stay zeros.
+
+    >>> primitive_vector([flint.fmpq(1, 2), flint.fmpq(-3, 4), 0])
+    [2, -3, 0]
+    """
     values = [flint.fmpq(v) for v in values]
     denominator = lcm(*(int(v.q) for v in values))
     ints = [int(v.p) * (denominator // int(v.q)) for v in values]
@@ -375,7 +379,7 @@ def _elimination_witness(Z, sign):
     elimination until a pivot of the wanted sign appears; its row of S is a witness."""
     for _, row, previous, pivot in _elimination(Z):
         if sign * pivot * previous > 0:  # d = pivot / previous (times a positive scale)
-            return _primitive(row)
+            return primitive_vector(row)
     return None
 
 

@@ -23,6 +23,7 @@ from . import jets
 from .convex import min_norm_point
 from .errors import EvaluationError, InvalidArgument, KinkError
 from .exact import to_sympy
+from .inertia import primitive_vector
 from .landscape import Landscape, Piece, _exact_sign, compile_smooth
 from .regions import BRANCHES, Kinks, branches, resolve
 from .signs import exact_sign
@@ -449,11 +450,4 @@ def _exact(x):
 
 def _primitive(vector):
     """The positive multiple of a rational vector with coprime integer entries."""
-    denominator = 1
-    for x in vector:
-        denominator = denominator * int(x.q) // flint.fmpz(denominator).gcd(int(x.q))
-    integers = [int(x * denominator) for x in vector]
-    g = 0
-    for v in integers:
-        g = flint.fmpz(g).gcd(v)
-    return [flint.fmpq(v // int(g)) for v in integers] if g else list(vector)
+    return [flint.fmpq(v) for v in primitive_vector(vector)]

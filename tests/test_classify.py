@@ -87,7 +87,8 @@ CASES = [
     # slope 1 for x > 0 and 1/2 for x < 0: increasing through the kink, not critical
     ("relu-kink-slopes", "relu(x) - relu(-x)/2 + y^2", (0, 0), "not_critical"),
     ("max-not-critical", "max(x, y)", (0, 0), "not_critical"),
-    ("motzkin-top", "x^4*y^2 + x^2*y^4 - 3*x^2*y^2 + 1", (0, 0), "undetermined"),
+    ("motzkin-top", "x^4*y^2 + x^2*y^4 - 3*x^2*y^2 + 1", (0, 0), "local_max"),
+    ("sigmoid-top", "sigmoid(-x^2*y^2)", (0, 0), "undetermined"),
     ("motzkin-zero", "x^4*y^2 + x^2*y^4 - 3*x^2*y^2 + 1", (1, 1), "strict_local_min"),
     ("exp-minimum", "exp", (0, 0), "strict_local_min"),
     ("linear-reduced-rank-minimum", "linear-2-1-2", (0, 2, 0, 1), "local_min"),
@@ -273,14 +274,24 @@ def test_deep_linear_networks():
     assert v.certificate["evidence"]["descent"]["order"] == 3
 
 
-def test_undetermined_is_honest():
-    # Motzkin's polynomial at 0: L = 1 + x^2 y^2 (x^2 + y^2 - 3) <= 1 near 0, a non-strict local
-    # maximum that no global sum of squares proves; the search must say so, not guess
+def test_a_maximum_on_a_ball_only():
+    # Motzkin's polynomial at 0: L = 1 + x^2 y^2 (x^2 + y^2 - 3) <= 1 where x^2 + y^2 <= 3, a non-strict
+    # local maximum that no sum of squares valid everywhere proves (L grows without bound)
     v = verdict_of("motzkin-top")
+    assert v.kind == "local_max" and v.hessian_inertia == {"positive": 0, "negative": 0, "zero": 2}
+    bound = v.certificate["evidence"]["maximum"]
+    assert bound["type"] == "sos" and bound["sense"] == "upper" and 0 < R(bound["region"]["ball"]) <= 3
+    assert "descent" not in v.certificate["evidence"] and v.global_min is False
+
+
+def test_undetermined_is_honest():
+    # sigmoid(-x^2 y^2) <= 1/2 with equality on the axes: a non-strict local maximum at 0, but no
+    # certificate type proves a bound near the point of a transcendental loss; the search says so
+    v = verdict_of("sigmoid-top")
     assert v.kind == "undetermined"
     assert v.hessian_inertia == {"positive": 0, "negative": 0, "zero": 2}
     assert "descent" in v.certificate["evidence"] and "ascent" not in v.certificate["evidence"]
-    for words in ("Lines tried", "Taylor order", "Parabolic curves"):
+    for words in ("Lines tried", "Taylor order", "no maximum certificate"):
         assert words in v.explanation
     # a descent curve still shows it is not a global minimum
     assert v.global_min is False

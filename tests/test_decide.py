@@ -170,13 +170,16 @@ def test_strict_minimum_that_is_not_global(expression, names, origin):
     assert value < 0
 
 
-def test_degenerate_minimum_stays_open_but_is_not_global():
-    """x² + y⁴ - y⁵ at 0 is a local minimum (x² + y⁴(1 - y) >= 0 for y <= 1), which no
-    certificate type here can state (the bound holds only near 0): the kind stays
-    undetermined, but (0, 2) has value 16 - 32 < 0, so it is not a global minimum."""
+def test_degenerate_minimum_on_a_ball_is_not_global():
+    """x² + y⁴ - y⁵ at 0 is a local minimum (x² + y⁴(1 - y) >= 0 for y <= 1) that holds only
+    near 0: a sum of squares with the multiplier r² - x² - y² proves it on a ball, and (0, 2)
+    has value 16 - 32 < 0, so it is not a global minimum."""
     L = Landscape.from_expression("x^2 + y^4 - y^5", "x,y")
     v = classify(L, [0, 0])
-    assert v.kind == "undetermined" and v.verified
+    assert v.kind == "local_min" and v.verified
+    bound = v.certificate["evidence"]["minimum"]
+    # on a ball of radius above 1 the point (0, 1 + ε) has a lower value: the radius must be at most 1
+    assert bound["sense"] == "lower" and 0 < Fraction(bound["region"]["ball"]) <= 1
     assert "descent" not in v.certificate["evidence"]
     assert v.global_min is False
     x, y = (Fraction(c) for c in v.certificate["global"]["point"])

@@ -5,11 +5,6 @@ import mode), so they import it as ``linear_checks``.
 """
 
 import sympy
-from hypothesis import event
-
-from symlandscape.classify import classify
-from symlandscape.testing import LOCAL_MIN_KINDS
-from symlandscape.verify import verify
 
 
 def optimum(L):
@@ -20,14 +15,6 @@ def optimum(L):
     eigenvalues = sorted((v for v, m in S.eigenvals().items() for _ in range(m)), reverse=True)
     s = sympy.S.Half if L.scale == "half" else sympy.S.One
     return s * ((Y * Y.T).trace() - sum(eigenvalues[:p], sympy.S.Zero))
-
-
-def assert_no_wrong_verdict_at_reduced_rank_minimum(L, pt):
-    """The known gap (see test_properties_kawaguchi.py): certified if decided, never a saddle."""
-    verdict = classify(L, pt)
-    assert verify(verdict.certificate, L) is True
-    assert verdict.kind in (*LOCAL_MIN_KINDS, "undetermined") and verdict.global_min is not False
-    event(f"reduced-rank global minimum: {verdict.kind}")
 
 
 def has_negative_eigenvalue(H):

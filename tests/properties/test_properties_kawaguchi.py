@@ -9,22 +9,20 @@ The global optimum is recomputed here from SymPy's eigenvalues of Σ (reduced-ra
 regression), negative eigenvalues by SymPy's exact semidefiniteness test — neither uses
 the code under test.
 
-Known gap: when the smallest hidden width p is below d_y, ``classify`` does not certify
-every global minimum (their optimality rests on Eckart–Young, and ``L − L*`` need not be
-one of the sums of squares it finds).  For those points the property requires that no
-wrong verdict is given (a local minimum or ``undetermined``, never a saddle);
-``test_reduced_rank_global_minimum_is_certified`` pins the smallest such instance, which is
-certified, and ``test_larger_reduced_rank_global_minimum_is_certified`` (strict xfail) one
-that is not yet — when classify learns it, the marker has to go.  Meanwhile the Eckart–Young
-certificate (:mod:`symlandscape.eckart_young`) proves those global minima through ``verify``:
-``test_k16_every_global_minimum_has_a_verified_eckart_young_bound``.
+When the smallest hidden width p is below d_y, a global minimum's optimality rests on
+Eckart–Young (``L − L*`` need not be a low-degree sum of squares): ``classify`` certifies it
+with the ``eckart_young`` bound, which ``verify`` re-derives.  The property requires a
+certified global minimum there too; ``test_reduced_rank_global_minimum_is_certified`` and
+``test_larger_reduced_rank_global_minimum_is_certified`` pin two instances (p = 1 of d_y = 2,
+p = 2 of d_y = 3), and ``test_k16_every_global_minimum_has_a_verified_eckart_young_bound``
+checks the bound alone through ``verify``.
 """
 
 import pytest
 import sympy
 from hypothesis import assume, event, given, settings
 
-from linear_checks import assert_no_wrong_verdict_at_reduced_rank_minimum, has_negative_eigenvalue, optimum
+from linear_checks import has_negative_eigenvalue, optimum
 
 from symlandscape import deep_linear
 from symlandscape.classify import classify
@@ -48,9 +46,6 @@ SMALL = {"max_parameters": 12}
 @given(linear_critical_points(**SMALL))
 def test_k16_every_critical_point_is_a_global_min_or_a_saddle(case):
     L, pt = case
-    if L.value(pt) == optimum(L) and min(L.widths[1:-1]) < L.widths[-1]:
-        assert_no_wrong_verdict_at_reduced_rank_minimum(L, pt)
-        return
     verdict = assert_certified(L, pt)
     if L.value(pt) == optimum(L):
         assert verdict.kind in LOCAL_MIN_KINDS
@@ -118,8 +113,6 @@ def test_reduced_rank_global_minimum_is_certified():
     assert verdict.global_min is True
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="classify leaves this reduced-rank global minimum (p = 2 < d_y = 3) undetermined")
 def test_larger_reduced_rank_global_minimum_is_certified():
     # Σ = diag(1, 4, 9); the product keeps the eigenvectors of 9 and 4; value (14 − 13)/2 = 1/2
     L = deep_linear(sympy.eye(3), sympy.diag(1, 2, 3), hidden=[2])
@@ -169,7 +162,7 @@ def test_k16_reduced_rank_global_minima_verify_with_an_eckart_young_bound(L):
 
 
 def test_larger_reduced_rank_global_minimum_verifies_with_an_eckart_young_bound():
-    # the instance of the strict xfail above: Σ = diag(1, 4, 9), p = 2, value (14 − 13)/2
+    # the instance of test_larger_reduced_rank_global_minimum_is_certified: Σ = diag(1, 4, 9), p = 2
     L = deep_linear(sympy.eye(3), sympy.diag(1, 2, 3), hidden=[2])
     pt = L.point_from_matrices([[[0, 2, 0], [0, 0, 3]], [[0, 0], [1, 0], [0, 1]]])
     bound = eckart_young_bound(L, pt)
