@@ -40,8 +40,8 @@ def exact_check(instance, *, seed=0, thorough=False):
         return log.result()
     log.require(all(p.verified for p in result.points),
                 f"each of the {len(result.points)} real points is proven critical and its kind certified "
-                f"({sum(p.is_rational for p in result.points)} rational: classify + verify; the rest: interval "
-                "Hessian inertia at the exact algebraic point)")
+                f"({sum(p.is_rational for p in result.points)} rational: classify + verify; the rest: algebraic "
+                "certificates checked by verify)")
     summary = result.summary
     log.require(summary["coercive"] and summary["global_minimum"] is not None,
                 f"the loss is coercive ({summary['coercivity']}), so the least critical value "

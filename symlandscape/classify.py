@@ -80,6 +80,11 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
     local analysis already holds (a sum of squares valid everywhere, a descent curve).  When
     the budget runs out first, ``global_min`` is None and the explanation says so.
 
+    ``point`` may also be a real algebraic point (:class:`symlandscape.algebraic.AlgebraicPoint`,
+    as :func:`symlandscape.critical_points` returns them) of a polynomial loss: a nondegenerate
+    critical point there gets an ``algebraic_classification`` certificate
+    (:func:`symlandscape.algebraic_classify.classify_algebraic`).
+
     >>> from symlandscape import Landscape
     >>> lee = Landscape.from_expression("(1 - w1*w2)^2", "w1,w2")
     >>> v = classify(lee, [0, 0])
@@ -106,6 +111,12 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
     else:
         raise InvalidArgument(f"global_search={global_search!r} must be 'auto', 'off' or a non-negative "
                               "integer (a budget of exact evaluations)")
+    from .algebraic import AlgebraicPoint
+
+    if isinstance(point, AlgebraicPoint):
+        from .algebraic_classify import classify_algebraic
+
+        return classify_algebraic(landscape, point)
     pt = landscape.coerce_point(point)
     try:
         verdict = _Search(landscape, pt, seed, max_order, budget).run()

@@ -22,8 +22,13 @@ stand in when msolve is absent.  No engine is trusted:
 - every real point's box is re-proven, by the Krawczyk test in ``arb``, to hold exactly one
   solution of ``∇L = 0`` (impossible at a degenerate point, which is then said);
 - the complex count is re-derived by a second method where the system is small enough
-  (standard monomials of a SymPy Gröbner basis over QQ, or modulo a prime), and a
-  disagreement is an error.
+  (the standard monomials of a Gröbner basis over QQ, python-flint's Buchberger algorithm in
+  a child process bounded by ``max_seconds``), and a disagreement is an error.
+
+Kinds are certified by :func:`symlandscape.verify`: at a rational point a ``classification``
+certificate from ``classify``; at an irrational one with a nonsingular Hessian an
+``algebraic_classification`` certificate (:mod:`symlandscape.algebraic_classify`).  Where no
+certificate can be built, the search's own interval inertia is reported with ``verified`` false.
 """
 
 from __future__ import annotations
@@ -55,6 +60,9 @@ SECOND_COUNT_RATIONAL_VARIABLES = 4
 #: The SymPy engine is used (without msolve) up to this many variables.
 SYMPY_ENGINE_VARIABLES = 4
 
+#: Irrational points get an algebraic certificate (checked by verify) up to this degree of their field.
+CERTIFIED_DEGREE = algebraic.EXACT_DEGREE
+
 _MINIMA = ("strict_local_min", "local_min")
 
 
@@ -64,8 +72,9 @@ class CriticalPoint:
 
     ``coordinates`` and ``value`` are :class:`symlandscape.algebraic.AlgebraicNumber`;
     ``verified`` is True when the point was proven critical exactly *and* its kind was
-    certified (by :func:`symlandscape.verify` at a rational point, by interval arithmetic at
-    an irrational one); ``evidence`` says which proofs hold.
+    certified by :func:`symlandscape.verify`: a ``classification`` certificate at a rational
+    point, an ``algebraic_classification`` certificate at an irrational one (kept in
+    ``verdict``); ``evidence`` says which proofs hold.
     """
 
     coordinates: tuple
@@ -93,6 +102,8 @@ class CriticalPoint:
             "hessian_inertia": self.hessian_inertia,
             "verified": self.verified,
             "evidence": list(self.evidence),
+            # what `symlandscape verify` re-checks (null when no checked certificate is kept)
+            "certificate": self.verdict.certificate if self.verified and self.verdict is not None else None,
             **({} if self.face is None else {"face": self.face}),
         }
 
@@ -696,18 +707,45 @@ def _point_record(landscape, poly, point, gradient_terms, hessian_terms, seed, c
         kind, inertia, verified, verdict, note = _exact_classification(landscape, rational, seed, True)
         evidence.append(note)
     else:
-        counts = _hessian_inertia(point, hessian_terms)
-        if counts is None:
-            evidence.append("kind: undetermined (the Hessian's inertia could not be certified in interval "
-                            "arithmetic: it may be singular)")
+        verdict, reason = _algebraic_verdict(landscape, poly, point)
+        if verdict is not None:
+            kind, inertia, verified = verdict.kind, verdict.hessian_inertia, True
+            if not exact:
+                evidence.append("critical: exact (verify: each gradient component reduces to 0 modulo the field "
+                                "polynomial)")
+            evidence.append("kind: classify_algebraic + verify (algebraic certificate: isolating interval, gradient "
+                            "and value modulo the field polynomial, Hessian inertia by an elimination with "
+                            "certified pivot signs)")
         else:
-            positive, negative, zero = counts
-            inertia = {"positive": positive, "negative": negative, "zero": zero}
-            kind = "strict_local_min" if negative == 0 else "strict_local_max" if positive == 0 else "strict_saddle"
-            verified = True
-            evidence.append("kind: Hessian inertia certified by an interval LDL^T congruence (Sylvester's law) "
-                            "at the exact point")
+            # the search's own interval proof, not re-checked by verify: listed, never called verified
+            counts = _hessian_inertia(point, hessian_terms)
+            if counts is None:
+                evidence.append(f"kind: undetermined (no algebraic certificate: {reason}; the Hessian's inertia "
+                                "could not be certified in interval arithmetic either: it may be singular)")
+            else:
+                positive, negative, zero = counts
+                inertia = {"positive": positive, "negative": negative, "zero": zero}
+                kind = "strict_local_min" if negative == 0 else "strict_local_max" if positive == 0 else "strict_saddle"
+                evidence.append(f"kind: Hessian inertia from the search's own interval LDL^T congruence (Sylvester's "
+                                f"law), not checked by verify (no algebraic certificate: {reason})")
     return CriticalPoint(tuple(coordinates), value, kind, inertia, verified, tuple(evidence), point, verdict)
+
+
+def _algebraic_verdict(landscape, poly, point):
+    """``(verdict, None)`` with a verified algebraic certificate, or ``(None, reason)``.
+
+    Beyond :data:`CERTIFIED_DEGREE` the certificate is not attempted: its check (a Sturm sequence
+    and reductions modulo the field polynomial) grows too costly for a whole critical set.
+    """
+    from .algebraic_classify import classify_algebraic
+    from .errors import SymlandscapeError
+
+    if point.g.degree() > CERTIFIED_DEGREE:
+        return None, f"the field polynomial has degree {point.g.degree()} > {CERTIFIED_DEGREE}"
+    try:
+        return classify_algebraic(landscape, point, polynomial=poly), None
+    except SymlandscapeError as exc:
+        return None, " ".join(str(exc).split())
 
 
 def _krawczyk_box(point, gradient_terms, hessian_terms):

@@ -89,6 +89,40 @@ all among the top p or all outside), ``bound`` must equal the right-hand side an
 at the point must equal ``bound``.  It proves a global minimum, and so a local one (as
 ``evidence.minimum``).
 
+**Algebraic points** (``"type": "algebraic_classification"``, checked by
+:mod:`symlandscape.algebraic_check`).  A nondegenerate critical point of a *polynomial* loss
+at a real algebraic point ``θ = q(α)/d(α)``.  Fields (all required, no others):
+
+==================  ===================================================================
+field               content and what the checker proves
+==================  ===================================================================
+``kind``            ``strict_local_min``, ``strict_local_max`` or ``strict_saddle``
+``field``           ``{"polynomial": f, "interval": [a, b]}``: f a polynomial in ``t``
+                    over Q (safe grammar, degree within ``max_degree``), a < b rationals;
+                    f(a)·f(b) < 0 and f has one distinct real root α in [a, b] (Sturm)
+``point``           one polynomial q_i in ``t`` per variable
+``denominator``     null (d = 1) or a polynomial d in ``t``; d(α) ≠ 0 is proven by
+                    bisecting [a, b] until d has no root (Sturm) in the part holding α
+``value``           a polynomial v in ``t``: d^D·L(q/d) ≡ d^D·v mod f (D = deg L), so
+                    L(θ) = v(α)
+``critical``        true: d^k·∂L/∂θ_i(q/d) ≡ 0 mod f for every i (k = deg ∂L/∂θ_i)
+``hessian_inertia`` the counts; ``zero`` is 0
+``evidence``        ``{"inertia": {"type": "interval_congruence", "order": [...],
+                    "pairs": [...]}}``: a symmetric elimination of the Hessian in the
+                    pivot order ``order``, 2x2 pivots at the positions ``pairs``
+``global_min``      null; ``global`` null (global status is not certified here)
+==================  ===================================================================
+
+The identities modulo f hold at every root of f, so f need not be irreducible (with a
+reducible f, ``value`` must be the loss's residue modulo f, not only agree with it at α).  For the
+inertia, the entries d^k·∂²L/∂θ_i∂θ_j(q/d) mod f (k even: a positive multiple of the
+Hessian) are enclosed in ``arb`` balls on an enclosure of α found by exact bisection on
+the sign of f; every 1x1 pivot must exclude 0 and every 2x2 pivot have a negative
+determinant (one eigenvalue of each sign).  The enclosures are refined up to
+:data:`symlandscape.algebraic_check.MAX_PRECISION` bits; a pivot that still meets 0 (a
+singular Hessian, or a bad order) is not verified.  By Sylvester's law of inertia the
+pivot signs are the Hessian's inertia, which must match ``hessian_inertia`` and ``kind``.
+
 Certificates are canonical where a choice
 exists (the congruence is the unique LDLᵀ form for its pivot order, convex weights sum to
 one, every stated Taylor coefficient is compared), so that changing any one entry makes
@@ -103,13 +137,15 @@ import re
 import flint
 import sympy
 
-from . import budget, jets, regions
+from . import algebraic_check, budget, jets, regions
 from .errors import CertificateError, SymlandscapeError
 from .signs import MAX_SIGN_PRECISION, exact_sign, is_real
 
 __all__ = ["verify", "KINDS", "exact_sign", "MAX_SIGN_PRECISION", "structural_lower_bound"]
 
 _FIELDS = {"type", "kind", "point", "value", "critical", "hessian_inertia", "global_min", "evidence", "global"}
+#: The largest k of a Reznick multiplier (1 + |θ|²)^k in a sum of squares.
+MAX_REZNICK_POWER = 4
 
 #: Every kind a certificate may state.
 KINDS = (
@@ -165,7 +201,10 @@ def verify(certificate, landscape):
     symlandscape.errors.CertificateError: gradient[0]: the certificate states 3, the landscape gives 2
     """
     try:
-        _Checker(landscape, certificate).run()
+        if isinstance(certificate, dict) and certificate.get("type") == "algebraic_classification":
+            algebraic_check.check(certificate, *_definition(landscape))
+        else:
+            _Checker(landscape, certificate).run()
     except CertificateError:
         raise
     except SymlandscapeError as exc:
@@ -225,18 +264,23 @@ def _rational(data, name):
     _fail(f"{name}={data!r} is not an exact rational such as \"-3/2\"")
 
 
+def _definition(landscape):
+    """What the checker reads of a landscape: its defining expression, variables and domain conditions."""
+    from .landscape import Landscape
+
+    if not isinstance(landscape, Landscape):
+        _fail(f"landscape={landscape!r} is not a Landscape")
+    expr = landscape.expression
+    if not isinstance(expr, sympy.Basic):
+        _fail("the landscape has no defining expression to check against")
+    return expr, tuple(landscape.variables), tuple(getattr(landscape, "domain", ()))
+
+
 class _Checker:
     def __init__(self, landscape, certificate):
-        from .landscape import Landscape
-
-        if not isinstance(landscape, Landscape):
-            _fail(f"landscape={landscape!r} is not a Landscape")
-        self.expr = landscape.expression
-        if not isinstance(self.expr, sympy.Basic):
-            _fail("the landscape has no defining expression to check against")
-        self.domain = tuple(getattr(landscape, "domain", ()))
+        self.expr, variables, self.domain = _definition(landscape)
         self.cert = _mapping(certificate, "certificate", "classification")
-        self.variables = tuple(landscape.variables)
+        self.variables = variables
         self.n = len(self.variables)
 
     # -- exact numbers -----------------------------------------------------------------
@@ -813,6 +857,9 @@ class _Checker:
         ball of radius √r2 about θ0, so the identity proves L >= L0 (<=) there, and nowhere
         else.
         """
+        unknown = set(data) - {"type", "sense", "region", "terms", "multiplier"}
+        if unknown:
+            _fail(f"{name} has fields {sorted(map(_show, unknown))[:5]} that are not part of a sum of squares")
         if data.get("sense") != sense:
             _fail(f"{name}.sense must be {sense!r}")
         if not isinstance(self.value, flint.fmpq):
@@ -846,10 +893,27 @@ class _Checker:
         except SymlandscapeError as exc:
             _fail(f"{name}: a sum of squares needs a polynomial {'loss' if everywhere else 'piece'} ({exc})")
         residual = P - ctx.constant(self.value) if sense == "lower" else ctx.constant(self.value) - P
+        if "multiplier" in data:
+            # (1 + |θ|²)^k (L − L0) = Σ c q²: the weight is positive everywhere, so L − L0 >= 0 everywhere
+            # (Reznick's multipliers make nonnegative forms such as Motzkin's sums of squares)
+            if not everywhere or region != "everywhere":
+                _fail(f"{name}.multiplier: a Reznick multiplier is only for a bound on all of space "
+                      "(region 'everywhere')")
+            multiplier = _mapping(data["multiplier"], f"{name}.multiplier")
+            if set(multiplier) != {"reznick"}:
+                _fail(f"{name}.multiplier must have exactly the field reznick")
+            k = _integer(multiplier["reznick"], f"{name}.multiplier.reznick")
+            if not 1 <= k <= MAX_REZNICK_POWER:
+                _fail(f"{name}.multiplier.reznick={k} must be between 1 and {MAX_REZNICK_POWER}")
+            budget.check("max_degree", P.total_degree() + 2 * k, f"{name} (the loss times its multiplier)")
+            weight = ctx.constant(1) + sum((x * x for x in ctx.gens()[:self.n]), ctx.constant(0))
+            residual = weight ** k * residual
         terms = _list(data["terms"], f"{name}.terms")
         budget.check("max_terms", len(terms), f"{name}.terms")
         for i, term in enumerate(terms):
             term = _mapping(term, f"{name}.terms[{i}]")
+            if set(term) - {"coefficient", "polynomial", "constraint"}:
+                _fail(f"{name}.terms[{i}] has fields other than coefficient, polynomial and constraint")
             c = _rational(term["coefficient"], f"{name}.terms[{i}].coefficient")
             if c <= 0:
                 _fail(f"{name}.terms[{i}].coefficient must be positive")
@@ -871,7 +935,8 @@ class _Checker:
             contribution = ctx.constant(c) * q * q * g
             residual = residual - contribution
         if residual != 0:
-            _fail(f"{name}: the identity L {'-' if sense == 'lower' else '+'} ... does not hold: "
+            _fail(f"{name}: the identity L {'-' if sense == 'lower' else '+'} ... does not hold"
+                  f"{' (times its Reznick multiplier)' if 'multiplier' in data else ''}: "
                   f"the difference is {str(residual)[:200]}")
 
 

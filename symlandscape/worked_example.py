@@ -266,6 +266,8 @@ class _Writer:
             self.curve(role, data)
         elif kind == "structural_lower_bound":
             self.structural(data, "Minimum")
+        elif kind == "eckart_young":
+            self.eckart_young(data, "Minimum")
         elif kind in ("sos", "pieces"):
             sense = "below" if role == "minimum" else "above"
             doc.paragraph(f"{'Minimum' if role == 'minimum' else 'Maximum'}: the loss does not go {sense} "
@@ -307,8 +309,12 @@ class _Writer:
         doc = self.doc
         lower = data["sense"] == "lower"
         region = data["region"]
-        f = "L" if region == "everywhere" else "L_P"
+        ball = isinstance(region, dict) and "ball" in region
+        f = "L" if region == "everywhere" or ball else "L_P"
         lhs = f"{f}(\\theta) - L(\\theta_0)" if lower else f"L(\\theta_0) - {f}(\\theta)"
+        if "multiplier" in data:
+            k = data["multiplier"]["reznick"]
+            lhs = r"\left(1 + |\theta|^2\right)" + ("" if k == 1 else f"^{{{k}}}") + r"\left(" + lhs + r"\right)"
         # equal squares are merged: c q^2 + c' q^2 = (c + c') q^2
         merged = {}
         for term in data["terms"]:
@@ -329,7 +335,11 @@ class _Writer:
             if constraint is not None:
                 text += f"\\, g_{{{constraint}}}(\\theta)"
             rendered.append(text)
-        if region != "everywhere":
+        if ball:
+            r2 = self.number(region["ball"])
+            doc.paragraph("On the ball ", Math(r"|\theta - \theta_0|^2 \le " + r2), ", where ",
+                          Math(r"g_0(\theta) = " + r2 + r" - |\theta - \theta_0|^2 \ge 0"), ", we have")
+        elif region != "everywhere":
             piece = self.piece(region["pattern"])
             label = ", ".join(piece.pattern) if piece is not None and piece.pattern else str(region["pattern"])
             words = [f"On the adjacent piece ({label}), ", Math("L"), " equals a polynomial ", Math("L_P"),
@@ -343,6 +353,9 @@ class _Writer:
                 doc.paragraph("we have")
             else:
                 doc.paragraph(*words)
+        elif "multiplier" in data:
+            doc.paragraph("For every θ (the factor ", Math(r"1 + |\theta|^2"), " is positive, so ",
+                          Math(r"L(\theta) - L(\theta_0)"), " is nonnegative though not itself a sum of squares):")
         else:
             doc.paragraph("For every θ:")
         if not rendered:
@@ -366,6 +379,20 @@ class _Writer:
         lines[1:] = ["+ " + line for line in lines[1:]]
         lines[-1] += r" \ge 0." if not any("g_{" in r for r in rendered) else r" \ge 0 \text{ there.}"
         doc.display(*lines)
+
+    def eckart_young(self, data, lead):
+        """``L >= s (tr YYᵀ − λ_1 − … − λ_p)`` over products of rank at most p, equal to the value here."""
+        p = min(data["widths"])
+        self.doc.paragraph(f"{lead}: every end-to-end product ", Math(r"W_{H+1}\cdots W_1"), " has rank at most ",
+                           Math(f"p = {p}"), f", the narrowest of the widths {tuple(data['widths'])}. By the "
+                           "Eckart–Young–Mirsky theorem, applied to the projection of Y onto the row space of X, "
+                           "no such product gives a lower value than")
+        self.doc.display(r"s\left(\operatorname{tr} Y Y^\top - \lambda_1 - \dots - \lambda_{" + str(p)
+                         + r"}\right) = " + self.number(data["bound"]) + r" = L(\theta_0),")
+        self.doc.paragraph("with ", Math(r"\lambda_1 \ge \lambda_2 \ge \dots"), " the eigenvalues of ",
+                           Math(r"\Sigma = Y X^\top (X X^\top)^{-1} X Y^\top"),
+                           " (the checker sums the top ones exactly from the factors of its characteristic "
+                           "polynomial).")
 
     def structural(self, data, lead):
         """``L = K + (terms nonnegative by their form)`` and ``L(θ0) = K``."""
@@ -410,9 +437,11 @@ class _Writer:
             else:  # inline, so that TeX may break the tuple across lines
                 doc.paragraph("Not a global minimum: at ", Math(r"\theta^* = " + self.point(data["point"])), ",")
                 doc.display(lower + ".")
-        elif data.get("type") == "structural_lower_bound":
+        elif data.get("type") in ("structural_lower_bound", "eckart_young"):
             if data == self.v.certificate.get("evidence", {}).get("minimum"):
                 doc.paragraph("A global minimum: the bound above holds for every θ where the loss is defined.")
+            elif data["type"] == "eckart_young":
+                self.eckart_young(data, "A global minimum")
             else:
                 self.structural(data, "A global minimum")
         elif data["certificate"] == self.v.certificate.get("evidence", {}).get("minimum"):

@@ -297,10 +297,19 @@ def test_undetermined_is_honest():
     assert v.global_min is False
 
 
-def test_global_status_unknown_is_honest():
-    # Motzkin's polynomial is >= 0 but not a sum of squares; (1, 1) is a global minimum (value 0)
+def test_a_global_minimum_that_is_no_sum_of_squares():
+    # Motzkin's polynomial is >= 0 but not a sum of squares; (1, 1) is a global minimum (value 0),
+    # shown by the Reznick multiplier: (1 + x^2 + y^2) M is a sum of squares
     v = verdict_of("motzkin-zero")
-    assert v.value == 0 and v.global_min is None
+    assert v.value == 0 and v.global_min is True
+    assert v.certificate["global"]["certificate"]["multiplier"] == {"reznick": 1}
+
+
+def test_global_status_unknown_is_honest():
+    # the five-sample ReLU network at (-7, -4, 1, 0): value 14, the global minimum (proven by the
+    # claim SCP16-relu outside classify); classify has no certificate of it and says so
+    v = verdict_of("scp16-14")
+    assert v.value == 14 and v.global_min is None
     assert "Global minimum: unknown" in v.explanation
 
 

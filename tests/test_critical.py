@@ -1,6 +1,7 @@
 """critical_points: counts against closed forms and a second engine, positive-dimensional sets, the CLI."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -216,6 +217,12 @@ def test_large_parametrizations_fall_back_to_certified_enclosures(monkeypatch):
     assert (enclosed.complex_count, enclosed.real_count) == (17, 9)
     assert sorted(p.kind for p in enclosed.points) == sorted(p.kind for p in exact.points)
     assert all(p.verified and any(e.startswith("isolated:") for e in p.evidence) for p in enclosed.points)
+    # verified by verify: an algebraic certificate over the unfactored f (degree 17, reducible) and its
+    # denominator, for every point (the rational one included)
+    for p in enclosed.points:
+        cert = p.verdict.certificate
+        assert cert["type"] == "algebraic_classification" and cert["denominator"] is not None
+        assert re.match(r"\d+\*t\^17 ", cert["field"]["polynomial"])
     assert any("not checked exactly" in m for m in enclosed.not_established)
     for a, b in zip(sorted(exact.points, key=lambda p: [float(c) for c in p.coordinates]),
                     sorted(enclosed.points, key=lambda p: [float(c) for c in p.coordinates])):

@@ -59,6 +59,7 @@ TYPES = (
     "structural_lower_bound",  # global: a constant plus terms nonnegative by their form (global_min true)
     "eckart_young",        # global / evidence.minimum: the Eckart-Young optimum of a deep linear network
     "ball_sos",            # evidence.minimum / maximum: a sum of squares on a ball around the point
+    "algebraic_classification",  # a whole certificate at a real algebraic point (field, point, value, inertia)
     "kind",                # top-level fields
     "value",
     "critical_flag",
@@ -1708,6 +1709,89 @@ _OFF_CENTRE = "x^2 + 1/2*y^4*(1 - y)^2 + 1/2*x^2*y^4 + 1/2*y^4*(1 - (x - 1)^2 - 
 def _():
     # the identity holds for the unit ball about (1, 0); (−81/1250, 3/5) is in the unit ball about 0
     return _ball_claim(_OFF_CENTRE, "1")
+
+
+# ---------------------------------------------------------------------------------------
+# algebraic_classification: a nondegenerate critical point at a real algebraic point, where it is not one
+
+_QUARTIC = "x^4/4 - x^2 + y^2/2"  # (√2, 0): a strict minimum of value -1 (Hessian diag(4, 1))
+
+
+def algebraic_source(loss, variables, g, index, coordinates, kinds):
+    """A deep copy of classify_algebraic's certificate for a TRUE claim, after its control (verify)."""
+    import flint
+
+    from symlandscape.algebraic import AlgebraicPoint
+    from symlandscape.algebraic_classify import classify_algebraic
+
+    L = landscape(loss, variables)
+    verdict = classify_algebraic(L, AlgebraicPoint(flint.fmpq_poly(g), index, coordinates))
+    if verdict.kind not in kinds or verify(verdict.certificate, L) is not True:
+        pytest.fail(f"algebraic source {loss}: {verdict.kind}, expected {kinds}")
+    return copy.deepcopy(verdict.certificate)
+
+
+def _at_sqrt2(L):
+    """Gradient and Hessian of the SymPy expression at the exact point (√2, 0)."""
+    xs = L.variables
+    subs = dict(zip(xs, (sympy.sqrt(2), 0)))
+    gradient = [sympy.simplify(sympy.diff(L.expression, x).subs(subs)) for x in xs]
+    return gradient, sympy.hessian(L.expression, xs).subs(subs)
+
+
+def _not_a_strict_minimum_at_sqrt2(L):
+    gradient, H = _at_sqrt2(L)
+    eigenvalues = [sympy.simplify(e) for e in H.eigenvals(multiple=True)]
+    assert any(g != 0 for g in gradient) or any(not e.is_positive for e in eigenvalues), (gradient, eigenvalues)
+
+
+@forgery("algebraic_classification", "x^4/4 - x^2 - y^2/2", "x,y", _not_a_strict_minimum_at_sqrt2,
+         id="algebraic-minimum-on-a-saddle")
+def _():
+    # the minimum's certificate on the loss with -y^2/2: Hessian diag(4, -1), a saddle
+    return algebraic_source(_QUARTIC, "x,y", [-2, 0, 1], 1, [[0, 1], [0]], ("strict_local_min",))
+
+
+@forgery("algebraic_classification", _QUARTIC + " + y", "x,y", _not_a_strict_minimum_at_sqrt2,
+         id="algebraic-minimum-where-the-gradient-is-not-zero")
+def _():
+    # dL/dy = y + 1 = 1 at (√2, 0)
+    return algebraic_source(_QUARTIC, "x,y", [-2, 0, 1], 1, [[0, 1], [0]], ("strict_local_min",))
+
+
+@forgery("algebraic_classification", "x^4/4 - x^2 + y^4", "x,y", _not_a_strict_minimum_at_sqrt2,
+         id="algebraic-minimum-at-a-singular-hessian")
+def _():
+    # y^4 instead of y^2/2: still critical, but the Hessian diag(4, 0) is singular
+    return algebraic_source(_QUARTIC, "x,y", [-2, 0, 1], 1, [[0, 1], [0]], ("strict_local_min",))
+
+
+def _three_roots_and_a_saddle(L):
+    # t^3 - 2t has three real roots in [-2, 3/2] (0 and ±√2): no single point is meant; at 0 the
+    # quartic's Hessian is diag(-2, 1), not a minimum
+    t = sympy.Symbol("t")
+    assert len([r for r in sympy.real_roots(t**3 - 2 * t) if -2 <= r <= sympy.Rational(3, 2)]) == 3
+    H = sympy.hessian(L.expression, L.variables).subs(dict.fromkeys(L.variables, 0))
+    assert H.det() < 0
+
+
+@forgery("algebraic_classification", _QUARTIC, "x,y", _three_roots_and_a_saddle, id="algebraic-interval-with-three-roots")
+def _():
+    cert = algebraic_source(_QUARTIC, "x,y", [-2, 0, 1], 1, [[0, 1], [0]], ("strict_local_min",))
+    need(cert["field"]["polynomial"] == "t^2 - 2", cert["field"])
+    cert["field"] = {"polynomial": "t^3 - 2*t", "interval": ["-2", "3/2"]}
+    return cert
+
+
+def _value_is_not_minus_two(L):
+    assert sympy.simplify(L.expression.subs(dict(zip(L.variables, (sympy.sqrt(2), 0))))) == -1
+
+
+@forgery("algebraic_classification", _QUARTIC, "x,y", _value_is_not_minus_two, id="algebraic-wrong-value")
+def _():
+    cert = algebraic_source(_QUARTIC, "x,y", [-2, 0, 1], 1, [[0, 1], [0]], ("strict_local_min",))
+    cert["value"] = "-2"
+    return cert
 
 
 # ---------------------------------------------------------------------------------------

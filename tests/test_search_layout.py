@@ -13,7 +13,8 @@ from symlandscape.search import global_status, positivity
 PACKAGE = pathlib.Path(symlandscape.__file__).parent
 ROOT = PACKAGE.parent
 #: The trusted checker: verify and the modules it evaluates with.
-CHECKER = ("verify", "jets", "regions", "signs", "expression", "budget", "activations", "errors", "exact")
+CHECKER = ("verify", "jets", "regions", "signs", "expression", "budget", "activations", "errors", "exact",
+           "algebraic_check")
 
 
 def _imports(path):

@@ -17,9 +17,10 @@ from fractions import Fraction
 import flint
 import numpy
 
+from .. import sos as sos_engine
 from ..errors import DomainError, SymlandscapeError
 from .curves import _RANDOM_DIRECTIONS, curves, homogeneous_parts
-from .positivity import _SEARCH_SIZE, eckart_young_bound, sos, structural_bound
+from .positivity import _SEARCH_SIZE, eckart_young_bound, excess, sos, structural_bound
 from .scalars import _exact, _parse_rational, _rational_near, _sign, _sub, _sympy, _text
 
 #: Exact landscape evaluations (a value, or a Taylor expansion along a line) that the search
@@ -40,6 +41,9 @@ _PERTURBATIONS = (0.1, 0.5, 1.0, 2.0)
 _WIDE_STARTS = 4
 
 MIN_KINDS = ("strict_local_min", "local_min")
+# Reznick multipliers are tried up to this many parameters and Gram blocks of this many monomials.
+_REZNICK_SIZE = 4
+_REZNICK_BASIS = 45
 
 
 class OutOfBudget(Exception):
@@ -75,7 +79,14 @@ def global_certificate(search, kind):
                 found = producer(search)
                 if found is not None:
                     return found
-            witness = unbounded_witness(search) or numeric_witness(search)
+            witness = unbounded_witness(search)
+            if witness is None:
+                # no sum of squares, no lower point far out: L − L0 may be nonnegative without being a
+                # sum of squares (Motzkin), and a Reznick multiplier can show it
+                found = reznick_everywhere(search)
+                if found is not None:
+                    return found
+                witness = numeric_witness(search)
         elif kind == "undetermined_local":  # no descent curve to follow
             witness = unbounded_witness(search) or (numeric_witness(search) if search.n <= _SEARCH_SIZE else None)
         else:
@@ -119,6 +130,31 @@ def eckart_young_everywhere(search):
     """Deep linear networks: the value is the Eckart–Young optimum over products of rank <= p."""
     found = eckart_young_bound(search)
     return None if found is None else (True, found)
+
+
+def reznick_everywhere(search):
+    """``(1 + |θ|²)^k (L − L0)`` a sum of squares (k = 1, 2): L >= L0 everywhere (Reznick 1995).
+
+    For nonnegative polynomials that are not sums of squares, such as Motzkin's and
+    Choi–Lam's; smooth polynomial losses of at most ``_REZNICK_SIZE`` parameters.
+    """
+    L = search.L
+    if L.is_piecewise or not L.rational_valued or not hasattr(L, "polynomial") or search.n > _REZNICK_SIZE:
+        return None
+    R = excess(search, L.polynomial, "lower")
+    ctx = R.context()
+    weight = ctx.constant(1) + sum((g * g for g in ctx.gens()), ctx.constant(0))
+    names = [str(v) for v in L.variables]
+    for k in (1, 2):
+        found = sos_engine.attempt(weight ** k * R, zeros=[search.pt], max_basis=_REZNICK_BASIS, time_limit=None,
+                                   seed=search.seed).found
+        if found is not None:
+            search.notes.append(f"(1 + |θ|²)^{k} (L − L(θ0)) is a sum of squares (a Reznick multiplier; Clarabel in "
+                                f"floats, exact rounding and check; seed={search.seed}): L >= L(θ0) everywhere.")
+            return True, {"type": "global_lower_bound", "certificate": {
+                "type": "sos", "region": "everywhere", "sense": "lower", "multiplier": {"reznick": k},
+                "terms": found.certificate_terms(names)}}
+    return None
 
 
 #: Producers of ``global_min = true`` at a minimum, tried in order before any witness search
