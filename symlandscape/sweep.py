@@ -108,12 +108,19 @@ def task_seed(seed, index):
     return ss, int(ss.generate_state(1)[0])
 
 
-def _warm_up(workload_name):
-    """Import what the workload's tasks import, on a worker, before the clock of the sweep starts."""
+def _warm_up(workload_name, task=None, seed=0, index=0):
+    """Import what the workload's tasks import and run one task, on a worker, before the clock starts.
+
+    The task's result is discarded: a fresh worker process runs its first tasks 10-25 % slower
+    (first calls, memory the allocator has not yet grown into), a cost of starting the cluster,
+    not of each task.
+    """
     import importlib
 
     for module in get_workload(workload_name).imports:
         importlib.import_module(module)
+    if task is not None:
+        run_task(workload_name, task, seed, index)
     return True
 
 
@@ -242,6 +249,20 @@ def _require_engines():
                               "install them with: pip install 'dask[distributed]' pyarrow") from None
 
 
+#: Dask settings of the LocalCluster the sweep starts (an existing cluster keeps its own).  A
+#: worker's event loop shares the GIL with the task's thread: its statistical profiler (every
+#: 10 ms), system and memory monitors and tick (every 20 ms) cost the task's thread about
+#: 12 % of its time on tasks of 0.1 s (``benchmarks/bench_sweep.py overhead``); without the
+#: profiler and with these intervals the overhead measured 8 %.  The dashboard then shows no
+#: profile, and memory limits are enforced every 5 s.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "5s",
+    "distributed.admin.tick.interval": "1s",
+}
+
+
 def _client(scheduler, workers, processes):
     import logging
 
@@ -250,9 +271,13 @@ def _client(scheduler, workers, processes):
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
         return Client(address), None
-    # one thread per worker: the tasks are numpy/flint programs that hold the GIL between calls
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
-                           dashboard_address=":0", silence_logs=logging.ERROR)
+    import dask
+
+    # one thread per worker: the tasks are numpy/flint programs that hold the GIL between calls;
+    # the workers' own housekeeping is thinned out (LOCAL_CLUSTER_CONFIG)
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
+                               dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
@@ -304,7 +329,7 @@ def run_sweep(workload, *, parameters=None, seed=0, output, scheduler=None, work
         if cluster is not None:
             client.wait_for_workers(len(cluster.workers))
         n_workers = len(client.scheduler_info(n_workers=-1)["workers"])
-        client.run(_warm_up, workload)
+        client.run(_warm_up, workload, tasks[pending[0]], seed, pending[0])
         start = time.perf_counter()     # the cluster is up and warm: from here on, the sweep itself
         dashboard = client.dashboard_link or ""
         if progress is not None:
