@@ -74,6 +74,10 @@ region                      multipliers g and what the identity proves
 ``{"ball": "r2"}``          g_0 = r2 − Σ (θ_i − θ0_i)², r2 > 0 rational: the bound on the
                             closed ball of radius √r2 about θ0, so ``local_min``
                             (``local_max``) only — never a global claim, never at a kink
+``{"pattern", "ball"}``     an adjacent piece within a ball: the piece's constraints, then
+                            g = r2 − Σ (θ_i − θ0_i)² as the last one; with every adjacent
+                            piece bounded so, the local bound (the pieces cover a
+                            neighbourhood of θ0)
 ==========================  ===========================================================
 
 **Eckart–Young bound** (``"type": "eckart_young"``, ``"theorem": "Eckart-Young-Mirsky"``;
@@ -883,11 +887,19 @@ class _Checker:
                 _fail(f"{name}.region must be 'everywhere'" + (" or {'ball': r2}" if ball else ""))
             target, constraints = self.expr, ()
         else:
-            if set(_mapping(region, f"{name}.region")) != {"pattern"}:
-                _fail(f"{name}.region of a piece must have exactly the field pattern (no ball: the piece's own "
-                      "constraints are the multipliers)")
+            fields = set(_mapping(region, f"{name}.region"))
+            if fields not in ({"pattern"}, {"pattern", "ball"}):
+                _fail(f"{name}.region of a piece has the field pattern, and optionally ball")
             piece = self.proof(region["pattern"], f"{name}.region.pattern")
             target, constraints = piece.expression, piece.constraints
+            if "ball" in fields:
+                # one more multiplier, after the piece's own constraints: the identity then holds on
+                # the piece's region within the ball, and the pieces cover a neighbourhood of θ0
+                r2 = _rational(region["ball"], f"{name}.region.ball")
+                if r2 <= 0:
+                    _fail(f"{name}.region.ball={region['ball']} must be positive (it is the squared radius)")
+                distance = sum(((x - ctx.constant(c)) ** 2 for x, c in zip(ctx.gens(), self.pt)), ctx.constant(0))
+                constraints = (*constraints, ctx.constant(r2) - distance)
         try:
             P = jets.polynomial(target, self.variables, ctx)
         except SymlandscapeError as exc:

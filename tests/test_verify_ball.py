@@ -191,12 +191,38 @@ def test_no_ball_at_a_kink():
     rejected(cert, text, "x,y", "a piecewise landscape needs one sos per adjacent piece")
 
 
-def test_no_ball_on_a_piece():
-    # a piece's region is its own activation region; a ball beside the pattern is refused
-    # rather than silently ignored
+def test_a_ball_on_a_piece():
+    # relu(x) + x² + y² at 0: each piece's sum of squares holds on its whole region, so it also
+    # holds within a ball; the ball is one more multiplier, numbered after the piece's own constraints
     text = "relu(x) + x^2 + y^2"
     cert = copy.deepcopy(_classified(text, "x,y", (0, 0)))
     assert cert["kind"] == "local_min" and cert["evidence"]["minimum"]["type"] == "pieces"
     assert verify(cert, landscape(text, "x,y")) is True      # the control
     cert["evidence"]["minimum"]["pieces"][0]["region"]["ball"] = "1"
-    rejected(cert, text, "x,y", "region of a piece must have exactly the field pattern")
+    assert verify(cert, landscape(text, "x,y")) is True
+    for r2, match in (("0", "must be positive"), ("-1", "must be positive"), ("1.5", "exact rational")):
+        bad = copy.deepcopy(cert)
+        bad["evidence"]["minimum"]["pieces"][0]["region"]["ball"] = r2
+        rejected(bad, text, "x,y", match)
+    bad = copy.deepcopy(cert)
+    bad["evidence"]["minimum"]["pieces"][0]["region"]["box"] = "1"
+    rejected(bad, text, "x,y", "has the field pattern, and optionally ball")
+
+
+def test_a_bound_that_needs_the_ball_on_each_piece():
+    # |x| + |y| − xy at 0: on the quadrant x, y >= 0 the piece is x + y − xy, negative at (2, 2),
+    # so no bound holds on the whole region; classify bounds every piece within a ball
+    text = "abs(x) + abs(y) - x*y"
+    cert = copy.deepcopy(_classified(text, "x,y", (0, 0)))
+    assert cert["kind"] == "local_min" and value(text, "x,y", (2, 2)) == 0 and value(text, "x,y", (3, 3)) < 0
+    pieces = cert["evidence"]["minimum"]["pieces"]
+    assert len(pieces) == 4 and all("ball" in p["region"] for p in pieces)
+    assert verify(cert, landscape(text, "x,y")) is True
+    # a larger radius changes the multiplier, and the identity fails
+    bad = copy.deepcopy(cert)
+    bad["evidence"]["minimum"]["pieces"][0]["region"]["ball"] = "100"
+    rejected(bad, text, "x,y", "does not hold")
+    # without the ball, the stated multiplier number names no constraint of the piece
+    bad = copy.deepcopy(cert)
+    del bad["evidence"]["minimum"]["pieces"][0]["region"]["ball"]
+    rejected(bad, text, "x,y", "is not a constraint of the piece|does not hold")

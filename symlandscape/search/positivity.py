@@ -90,6 +90,8 @@ def ball_bound(search, sense):
     unit ball, not a global one).
     """
     L = search.L
+    if L.is_piecewise and L.rational_valued and search.n <= _LOCAL_SIZE:
+        return _ball_on_pieces(search, sense)
     if L.is_piecewise or not L.rational_valued or not hasattr(L, "polynomial") or search.n > _LOCAL_SIZE:
         return None
     attempt = sos_engine.local_attempt(L.polynomial, search.pt, sense=sense, variables=[str(v) for v in L.variables],
@@ -103,6 +105,62 @@ def ball_bound(search, sense):
                         f"L {'>=' if sense == 'lower' else '<='} L(θ0) on that ball (Clarabel in floats, exact "
                         f"rounding and check; seed={search.seed}).")
     return attempt.found
+
+
+def _ball_on_pieces(search, sense):
+    """At a kink: for every adjacent piece P, ``±(L_P − L0) = σ0 + Σ σ_k g_k + σ (r² − |θ − θ0|²)`` with the
+    piece's active constraints g_k >= 0; the pieces cover a neighbourhood of θ0, so a local bound.
+
+    ``abs(x) + abs(y) - x*y`` at 0: on the quadrant x, y >= 0 the piece x + y - xy needs the
+    ball (it is negative at (2, 2)).
+    """
+    names = [str(v) for v in search.L.variables]
+    index = {v: i for i, v in enumerate(search.L.variables)}
+    blocks = []
+    for piece in search.L.pieces(search.pt):
+        if not hasattr(piece.landscape, "polynomial"):
+            return None
+        polynomial = piece.landscape.polynomial
+        ctx = polynomial.context()
+        active = []
+        for k, g in enumerate(piece.constraints):
+            try:
+                g = to_mpoly(g, ctx, index)
+            except NotPolynomial:
+                continue
+            if g(*search.pt) == 0:
+                active.append((k, g))
+        R = excess(search, polynomial, sense)
+        shift = sum(((x - ctx.constant(c)) ** 2 for x, c in zip(ctx.gens(), search.pt)), ctx.constant(0))
+        top = int(max([R.total_degree()] + [g.total_degree() for _, g in active] + [2]))
+        top += top % 2
+        found = None
+        for r2 in (flint.fmpq(1), flint.fmpq(1, 4), flint.fmpq(1, 16)):
+            for degree in (top, top + 2):
+                found = sos_engine.decompose(R, multipliers=[g for _, g in active] + [ctx.constant(r2) - shift],
+                                             degree=degree, zeros=[search.pt], max_basis=_LOCAL_BASIS,
+                                             time_limit=None, seed=search.seed)
+                if found is not None:
+                    break
+            if found is not None:
+                break
+        if found is None:
+            search.notes.append(f"No sum of squares on a ball was found on the piece {', '.join(piece.pattern)}.")
+            return None
+        # the certificate's constraint numbers: the piece's own, then the ball after them
+        numbers = [k for k, _ in active] + [len(piece.constraints)]
+        terms = []
+        for c, q, k in found.terms:
+            term = {"coefficient": _text(c), "polynomial": sos_engine.polynomial_text(q, names)}
+            if k is not None:
+                term["constraint"] = numbers[k]
+            terms.append(term)
+        blocks.append({"type": "sos", "region": {"pattern": list(piece.branches), "ball": _text(r2)},
+                       "sense": sense, "terms": terms})
+    search.notes.append("On every adjacent piece a sum of squares with the piece's constraints and the multiplier "
+                        f"r² − |θ − θ0|² as multipliers (Clarabel in floats, exact rounding and check; "
+                        f"seed={search.seed}) bounds the loss near the point.")
+    return {"type": "pieces", "pieces": blocks}
 
 
 def structural_bound(search):
