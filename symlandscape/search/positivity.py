@@ -45,7 +45,11 @@ _SDP_BASIS = 30
 # Sums of squares on a ball (local minima and maxima) are attempted up to this many parameters
 # and Gram blocks of this many monomials.
 _LOCAL_SIZE = 6
-_LOCAL_BASIS = 45
+_LOCAL_BASIS = 30
+# At a kink every adjacent piece needs its own identity, with its constraints as multipliers:
+# smaller problems, so that the exact rounding stays quick (it is not interruptible).
+_LOCAL_PIECE_SIZE = 3
+_LOCAL_PIECE_BASIS = 20
 
 
 # ---------------------------------------------------------------------------------------
@@ -90,7 +94,7 @@ def ball_bound(search, sense):
     unit ball, not a global one).
     """
     L = search.L
-    if L.is_piecewise and L.rational_valued and search.n <= _LOCAL_SIZE:
+    if L.is_piecewise and L.rational_valued and search.n <= _LOCAL_PIECE_SIZE:
         return _ball_on_pieces(search, sense)
     if L.is_piecewise or not L.rational_valued or not hasattr(L, "polynomial") or search.n > _LOCAL_SIZE:
         return None
@@ -138,7 +142,7 @@ def _ball_on_pieces(search, sense):
         for r2 in (flint.fmpq(1), flint.fmpq(1, 4), flint.fmpq(1, 16)):
             for degree in (top, top + 2):
                 found = sos_engine.decompose(R, multipliers=[g for _, g in active] + [ctx.constant(r2) - shift],
-                                             degree=degree, zeros=[search.pt], max_basis=_LOCAL_BASIS,
+                                             degree=degree, zeros=[search.pt], max_basis=_LOCAL_PIECE_BASIS,
                                              time_limit=None, seed=search.seed)
                 if found is not None:
                     break
