@@ -245,3 +245,14 @@ def test_an_undecided_gradient_sign_leaves_criticality_open_without_a_hessian(mo
     v = classify(L, [1, 0])
     assert (v.kind, v.critical, v.verified) == ("undetermined", None, True)
     assert "Criticality is undecided" in v.explanation
+
+
+def test_a_lower_point_at_a_finite_distance_along_a_line():
+    """x²(1 - y) + y⁴ at 0 is a local minimum (x²(1 - y) >= 0 for y <= 1); its leading form y⁴ is
+    nonnegative, so no line goes to -∞, but along (a, 1) with |a| > 2 the loss a²s² - a²s³ + s⁴ is
+    negative between the roots of s² - a²s + a² (for a = 4: between 1.07 and 14.9)."""
+    L = Landscape.from_expression("x^2*(1 - y) + y^4", "x,y")
+    v = classify(L, [0, 0])
+    assert v.kind == "local_min" and v.global_min is False
+    x, y = (Fraction(c) for c in v.certificate["global"]["point"])
+    assert Fraction(v.certificate["global"]["value"]) == x ** 2 * (1 - y) + y ** 4 < 0

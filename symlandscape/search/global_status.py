@@ -237,6 +237,45 @@ def unbounded_witness(search):
                     return point, value
                 break
             scale *= 2
+    return _line_witness(search, parts, candidates)
+
+
+def _line_witness(search, parts, candidates):
+    """A point of lower value at a finite distance along a line: ``q(s) = L(θ0 + s d) − L0`` is a
+    univariate polynomial, negative between two of its positive roots, or beyond the largest.
+
+    The roots are located in floats only to choose rational test points; each test is exact
+    (``x² (1 − y) + y⁴`` at 0: along (3, 1), q(s) = 9s² − 9s³ + s⁴ is negative for 1.2 < s < 7.9).
+    """
+    degrees = sorted(parts)
+    # longer lines too: a dip may need one coordinate several times another (x² (1 − y) + y⁴ needs |d_x| > 2|d_y|)
+    rng = numpy.random.default_rng([search.seed, 1])
+    candidates = list(candidates) + [[int(x) for x in rng.integers(-4, 5, size=search.n)]
+                                     for _ in range(_RANDOM_DIRECTIONS)]
+    for d in candidates:
+        d = [flint.fmpq(x) for x in d]
+        if not any(d):
+            continue
+        coefficients = {k: parts[k](*d) for k in degrees}
+        if all(c >= 0 for c in coefficients.values()):
+            continue  # q(s) >= 0 for every s > 0
+        top = max(coefficients)
+        dense = [float(coefficients.get(k, 0)) for k in range(top, -1, -1)]
+        roots = sorted(r.real for r in numpy.roots(dense) if abs(r.imag) <= 1e-9 * (1 + abs(r)) and r.real > 0)
+        tests = [(a + b) / 2 for a, b in zip(roots, roots[1:])] + ([2 * roots[-1], roots[0] / 2] if roots else [])
+        for t in tests:
+            scale = flint.fmpq(Fraction(t).limit_denominator(1000).numerator,
+                               Fraction(t).limit_denominator(1000).denominator)
+            if scale <= 0 or sum((c * scale ** k for k, c in coefficients.items()), flint.fmpq(0)) >= 0:
+                continue
+            point = tuple(p + scale * x for p, x in zip(search.pt, d))
+            spend(search)
+            value = value_at(search, point)
+            if value is not None and _sign(_sub(value, search.value)) < 0:
+                search.notes.append(f"Along ({', '.join(map(_text, d))}) the loss minus its value here is a polynomial "
+                                    f"in the distance that is negative at {_text(scale)}: the loss is {_text(value)} "
+                                    f"< {_text(search.value)} there.")
+                return point, value
     return None
 
 
