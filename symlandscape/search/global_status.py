@@ -260,12 +260,17 @@ def _line_witness(search, parts, candidates):
         if all(c >= 0 for c in coefficients.values()):
             continue  # q(s) >= 0 for every s > 0
         top = max(coefficients)
-        dense = [float(coefficients.get(k, 0)) for k in range(top, -1, -1)]
+        try:
+            dense = numpy.array([float(coefficients.get(k, 0)) for k in range(top, -1, -1)])
+        except OverflowError:
+            continue
+        if not numpy.all(numpy.isfinite(dense)):
+            continue  # coefficients beyond floats: no proposal (the exact tests need one)
         roots = sorted(r.real for r in numpy.roots(dense) if abs(r.imag) <= 1e-9 * (1 + abs(r)) and r.real > 0)
         tests = [(a + b) / 2 for a, b in zip(roots, roots[1:])] + ([2 * roots[-1], roots[0] / 2] if roots else [])
         for t in tests:
-            scale = flint.fmpq(Fraction(t).limit_denominator(1000).numerator,
-                               Fraction(t).limit_denominator(1000).denominator)
+            t = Fraction(t).limit_denominator(1000)
+            scale = flint.fmpq(t.numerator, t.denominator)
             if scale <= 0 or sum((c * scale ** k for k, c in coefficients.items()), flint.fmpq(0)) >= 0:
                 continue
             point = tuple(p + scale * x for p, x in zip(search.pt, d))
