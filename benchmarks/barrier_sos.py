@@ -16,6 +16,7 @@ import numpy
 from symlandscape.exact import solve_linear
 from symlandscape.search.congruence import Congruence
 from symlandscape.search.positivity import _gram_basis
+from symlandscape.sos import _monomial_value
 
 
 def _affine_solution(rows, rhs, unknowns):
@@ -176,14 +177,6 @@ def _sdp_sos(R, zeros, *, max_basis=48):
                     result.append((d, q))
             return result
     return None
-
-
-def _monomial_value(exponents, point):
-    value = flint.fmpq(1)
-    for x, e in zip(point, exponents):
-        if e:
-            value *= x ** e
-    return value
 
 
 def _monomial(ctx, exponents):

@@ -14,13 +14,14 @@ rational points), and the pivots of a symmetric elimination are enclosed in ``ar
 
 from __future__ import annotations
 
-import re
-
 import flint
 import sympy
 
 from . import budget, jets
-from .errors import CertificateError, SymlandscapeError
+from .errors import SymlandscapeError
+# the checker's readers of JSON data and its messages (verify imports this module only when a
+# certificate of this type arrives, so the import is not circular)
+from .verify import _clip, _fail, _integer, _list, _mapping, _rational, _show
 
 __all__ = ["check", "KINDS", "MAX_PRECISION"]
 
@@ -33,12 +34,7 @@ _FIRST_PRECISION = 64
 
 _FIELDS = {"type", "kind", "field", "point", "denominator", "value", "critical", "hessian_inertia", "evidence",
            "global_min", "global"}
-_RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
 _T = sympy.Symbol("t")
-
-
-def _fail(message):
-    raise CertificateError(message)
 
 
 def check(certificate, expression, variables, domain):
@@ -383,49 +379,3 @@ def _pivot_signs(matrix, pairs):
                 a[i][j] -= a[i][t] * a[t][j] / pivot
         t += 1
     return signs, None
-
-
-# ---------------------------------------------------------------------------------------
-# reading JSON data
-
-
-def _mapping(data, name):
-    if not isinstance(data, dict):
-        _fail(f"{name} must be an object, got {type(data).__name__}")
-    return data
-
-
-def _list(data, name, length=None):
-    if not isinstance(data, list):
-        _fail(f"{name} must be a list, got {type(data).__name__}")
-    if length is not None and len(data) != length:
-        _fail(f"{name} has {len(data)} entries; expected {length}")
-    return data
-
-
-def _integer(data, name):
-    if isinstance(data, bool) or not isinstance(data, int):
-        _fail(f"{name}={_show(data)} must be an integer")
-    return data
-
-
-def _rational(data, name):
-    """An exact rational from ``"p/q"`` or an integer; never a float."""
-    if isinstance(data, int) and not isinstance(data, bool):
-        return flint.fmpq(data)
-    if isinstance(data, str) and _RATIONAL.match(data):
-        budget.check("max_digits", len(data), name)
-        if re.fullmatch(r"-?\d+/0+", data):
-            _fail(f"{name}={data!r} has a zero denominator")
-        return flint.fmpq(data)
-    _fail(f"{name}={_show(data)} is not an exact rational such as \"-3/2\"")
-
-
-def _show(data, limit=60):
-    text = repr(data)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _clip(exc, limit=200):
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -227,14 +227,12 @@ def unbounded_witness(search):
         scale = flint.fmpq(1)
         for _ in range(_DOUBLINGS):
             if R(*[scale * x for x in d]) < 0:
-                point = tuple(p + scale * x for p, x in zip(search.pt, d))
-                spend(search)
-                value = value_at(search, point)
-                if value is not None and _sign(_sub(value, search.value)) < 0:
+                found = _lower_along(search, d, scale)
+                if found is not None:
                     search.notes.append(f"The leading form of degree {top} is negative along "
                                         f"({', '.join(map(_text, d))}); at distance factor {_text(scale)} the "
-                                        f"loss is {_text(value)} < {_text(search.value)}.")
-                    return point, value
+                                        f"loss is {_text(found[1])} < {_text(search.value)}.")
+                    return found
                 break
             scale *= 2
     return _line_witness(search, parts, candidates)
@@ -273,14 +271,22 @@ def _line_witness(search, parts, candidates):
             scale = flint.fmpq(t.numerator, t.denominator)
             if scale <= 0 or sum((c * scale ** k for k, c in coefficients.items()), flint.fmpq(0)) >= 0:
                 continue
-            point = tuple(p + scale * x for p, x in zip(search.pt, d))
-            spend(search)
-            value = value_at(search, point)
-            if value is not None and _sign(_sub(value, search.value)) < 0:
+            found = _lower_along(search, d, scale)
+            if found is not None:
                 search.notes.append(f"Along ({', '.join(map(_text, d))}) the loss minus its value here is a polynomial "
-                                    f"in the distance that is negative at {_text(scale)}: the loss is {_text(value)} "
-                                    f"< {_text(search.value)} there.")
-                return point, value
+                                    f"in the distance that is negative at {_text(scale)}: the loss is "
+                                    f"{_text(found[1])} < {_text(search.value)} there.")
+                return found
+    return None
+
+
+def _lower_along(search, d, scale):
+    """``(θ0 + scale·d, its value)`` when that value is exactly below the value here (one evaluation), else None."""
+    point = tuple(p + scale * x for p, x in zip(search.pt, d))
+    spend(search)
+    value = value_at(search, point)
+    if value is not None and _sign(_sub(value, search.value)) < 0:
+        return point, value
     return None
 
 
