@@ -9,7 +9,9 @@ one run each; the machine is shared, so compare columns of the same run):
    prime with flint's fraction-free LU, against the exact fraction-free elimination alone,
    on Baldi–Hornik saddles.
 3. ``inertia`` on ill-conditioned deep linear Hessians: the refined float-guided congruence
-   against the charpoly fallback that an unrefined guess leads to.
+   against the charpoly fallback that an unrefined guess leads to (up to 208 rows: the
+   charpoly of the 448-row Hessian runs for more than 60 s), and against a float Hessian with
+   ``eigvalsh`` (JAX when installed, else numpy), which proves nothing.
 4. Degenerate saddles at zero weights, three weight matrices of width w.
 5. The families of degenerate points: verdict, global status and time (the count of ``undetermined``).
 """
@@ -26,6 +28,7 @@ from fractions import Fraction
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
+import numpy  # noqa: E402
 import sympy  # noqa: E402
 
 from symlandscape import Landscape, deep_linear, get_loss, mlp  # noqa: E402
@@ -71,6 +74,54 @@ def exact_elimination(H):
     return list(inertia_module._elimination(Z, blocks=True))
 
 
+def float_baseline():
+    """``(name, counts)``: a float Hessian and its eigenvalue signs, with JAX when installed
+    (``jax.hessian`` + ``eigvalsh``, float64), else numpy's ``eigvalsh`` on the rounded exact
+    Hessian.  ``counts(L, point)`` returns ``((positive, negative), first call, warm call)``."""
+    try:
+        import jax
+    except ImportError:
+        def counts(L, point):
+            def run():
+                H = L._hessian(point)
+                H = numpy.array([float(x) for x in H.entries()]).reshape(H.nrows(), H.ncols())
+                values = numpy.linalg.eigvalsh(H)
+                return int((values > 0).sum()), int((values < 0).sum())
+            signs, first = timed(run)
+            _, warm = timed(run)
+            return signs, first, warm
+        return "numpy (JAX not installed): float(H) + numpy.linalg.eigvalsh", counts
+
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+
+    def counts(L, point):
+        X = jnp.array(numpy_matrix(L.X))
+        Y = jnp.array(numpy_matrix(L.Y))
+        shapes, s = L.shapes, 0.5 if L.scale == "half" else 1.0
+
+        def loss(theta):
+            P, offset = X, 0
+            for rows, cols in shapes:
+                P = theta[offset:offset + rows * cols].reshape(rows, cols) @ P
+                offset += rows * cols
+            return s * jnp.sum((P - Y) ** 2)
+
+        spectrum = jax.jit(lambda theta: jnp.linalg.eigvalsh(jax.hessian(loss)(theta)))
+
+        def run():
+            values = spectrum(jnp.array([float(v) for v in point])).block_until_ready()
+            return int((values > 0).sum()), int((values < 0).sum())
+        signs, first = timed(run)
+        _, warm = timed(run)
+        return signs, first, warm
+    return f"JAX {jax.__version__}: jax.hessian + jnp.linalg.eigvalsh (float64, jit)", counts
+
+
+def numpy_matrix(M):
+    return numpy.array([[float(x) for x in M.row(i)] for i in range(M.rows)])
+
+
 def search(L, point):
     """classify's search alone (no verify), as classify runs it."""
     return classify_module._Search(L, point, 0, classify_module.DEFAULT_MAX_ORDER).run()
@@ -100,8 +151,11 @@ def main(argv=None):
         same = [x for x, *_ in slow] == fast[0]
         print(f"{H.nrows():>7} {t_fast:>12.3f}s {t_slow:>17.3f}s  {same}", flush=True)
 
-    print("\n3. inertia of ill-conditioned deep linear Hessians at random points")
-    print(f"{'params':>7} {'refined':>9} {'unrefined -> charpoly':>22}  counts")
+    print("\n3. inertia of ill-conditioned deep linear Hessians at random points (seed 0)")
+    name, float_counts = float_baseline()
+    print(f"float baseline: {name}; 'float' is a warm call (traced and compiled before), 'ratio' exact / float")
+    print(f"{'params':>7} {'refined':>9} {'unrefined -> charpoly':>22} {'float':>8} {'1st call':>9} {'ratio':>6}"
+          f"  counts (float counts if they differ)")
     cases = ((4, 9), (4, 12)) if args.quick else ((4, 9), (4, 12), (8, 6), (16, 3))
     for w, depth in cases:
         L, point = random_deep_linear(w, depth)
@@ -115,8 +169,12 @@ def main(argv=None):
             _, t_old = timed(unrefined)
             old = f"{t_old:>21.3f}s"
         else:
-            old = f"{'(skipped: > 60 s)':>22}"
-        print(f"{H.nrows():>7} {t_refined:>8.3f}s {old}  {result.as_dict()}", flush=True)
+            old = f"{'(skipped)':>22}"
+        counts, t_first, t_float = float_counts(L, point)
+        exact = (result.positive, result.negative)
+        note = "" if counts == exact else f"  float: {counts[0]} positive, {counts[1]} negative"
+        print(f"{H.nrows():>7} {t_refined:>8.3f}s {old} {t_float:>7.3f}s {t_first:>8.3f}s {t_refined / t_float:>6.1f}"
+              f"  {result.as_dict()}{note}", flush=True)
 
     print("\n4. degenerate saddles at zero weights, three weight matrices of width w")
     print(f"{'params':>7} {'classify':>9}  kind")

@@ -57,12 +57,65 @@ def _gcd(a, b):
     return a
 
 
+@functools.lru_cache(maxsize=1024)
+def _isolation(coeffs):
+    """The real roots of the integer polynomial, isolated once by flint's certified complex root
+    isolation (seconds for a large polynomial); refined on demand by :func:`_newton_refine`."""
+    poly = flint.fmpz_poly(list(coeffs))
+    with flint.ctx.workprec(PRECISION):
+        roots = [r.real for r, _ in poly.complex_roots() if r.imag.is_zero()]
+    return tuple(sorted(roots, key=lambda r: r.mid()))
+
+
+_BEST = {}  # coefficients -> the tightest enclosures of the real roots found so far
+
+
 @functools.lru_cache(maxsize=4096)
 def _real_roots_cached(coeffs, prec):
     poly = flint.fmpz_poly(list(coeffs))
-    with flint.ctx.workprec(prec):
-        roots = [r.real for r, _ in poly.complex_roots() if r.imag.is_zero()]
-    return tuple(sorted(roots, key=lambda r: r.mid()))
+    best = list(_BEST.get(coeffs) or _isolation(coeffs))
+    target = flint.arb(2) ** (-prec)
+    for i, r in enumerate(best):
+        if not r.rad() <= target * (1 + abs(r.mid())):
+            # Newton overshoots the target (quadratic convergence): later requests reuse it
+            best[i] = _newton_refine(poly, r, prec)
+            if best[i] is None:
+                with flint.ctx.workprec(prec):
+                    roots = [r.real for r, _ in poly.complex_roots() if r.imag.is_zero()]
+                return tuple(sorted(roots, key=lambda r: r.mid()))
+    if len(_BEST) > 256:
+        _BEST.clear()
+    _BEST[coeffs] = tuple(best)
+    return tuple(best)
+
+
+def _newton_refine(poly, root, prec):
+    """A tighter enclosure of the one root of ``poly`` in the ball ``root``, or None.
+
+    Interval Newton: with ``m`` the centre of X and ``f'`` nonzero on X, the root lies in
+    ``m − f(m)/f'(X)``; intersecting with X keeps it, and the width shrinks quadratically.
+    """
+    # f(m) near a root cancels about as many bits as the coefficients have: evaluate with them
+    bits = max(abs(int(c)).bit_length() for c in poly.coeffs())
+    with flint.ctx.workprec(prec + bits + 32):
+        f, df = flint.arb_poly(poly), flint.arb_poly(poly.derivative())
+        x = root
+        target = flint.arb(2) ** (-prec) * (1 + abs(x.mid()))
+        for _ in range(64):
+            slope = df(x)
+            if slope.contains(0):
+                return None
+            m = flint.arb(x.mid())
+            step = m - f(m) / slope
+            if not step.overlaps(x):
+                return None
+            narrower = step.intersection(x)
+            if narrower.rad() <= target:
+                return narrower
+            if not narrower.rad() < x.rad():
+                return None
+            x = narrower
+    return None
 
 
 def real_roots(poly, prec=PRECISION):
@@ -70,8 +123,17 @@ def real_roots(poly, prec=PRECISION):
 
     >>> [r.mid() for r in real_roots(flint.fmpz_poly([-2, 0, 1]), 32)]  # doctest: +ELLIPSIS
     [[-1.41421356...], [1.41421356...]]
+    >>> real_roots(flint.fmpz_poly([-2, 0, 1]), 512)[1].rad() < flint.arb(2) ** -500
+    True
     """
     return _real_roots_cached(tuple(int(c) for c in flint.fmpz_poly(poly).coeffs()), prec)
+
+
+def _coefficient_bits(poly):
+    """The bits of the largest numerator and of the denominator of an ``fmpq_poly`` (or ``fmpz_poly``)."""
+    poly = flint.fmpq_poly(poly)
+    numerators = poly.numer().coeffs()
+    return max((abs(int(c)).bit_length() for c in numerators), default=0) + int(poly.denom()).bit_length()
 
 
 def _arb(value):
@@ -82,11 +144,9 @@ def _arb(value):
 
 
 def _horner(poly, x):
-    """An ``fmpq_poly`` or ``fmpz_poly`` at an ``arb``."""
-    result = flint.arb(0)
-    for c in reversed(poly.coeffs()):
-        result = result * x + _arb(flint.fmpq(c))
-    return result
+    """An ``fmpq_poly`` or ``fmpz_poly`` at an ``arb``, at the working precision (flint's
+    ``arb_poly``: each coefficient rounded to an enclosing ball, then a certified evaluation)."""
+    return flint.arb_poly(poly)(x)
 
 
 def evaluate_arb(terms, values):
@@ -290,14 +350,20 @@ class ParametrizedNumber:
     def __init__(self, residue, modulus, index, enclose=None, label="coordinate"):
         self.residue, self.modulus, self.index, self.label = residue, modulus, index, label
         self._enclose = enclose  # prec -> arb, when the number is not a residue (a loss value)
+        self._enclosures = {}
         self.is_rational = False
 
     def enclosure(self, prec=PRECISION):
-        if self._enclose is not None:
-            return self._enclose(prec)
-        t = real_roots(self.modulus, prec)[self.index]
-        with flint.ctx.workprec(prec):
-            return _horner(self.residue, t)
+        # sorting and separating values asks for the same few precisions again and again
+        if prec not in self._enclosures:
+            if self._enclose is not None:
+                self._enclosures[prec] = self._enclose(prec)
+            else:
+                extra = _coefficient_bits(self.residue)
+                t = real_roots(self.modulus, prec + extra)[self.index]
+                with flint.ctx.workprec(prec + extra):
+                    self._enclosures[prec] = _horner(self.residue, t)
+        return self._enclosures[prec]
 
     def interval(self, digits=8):
         box = self.enclosure()
@@ -346,6 +412,8 @@ class AlgebraicPoint:
         else:
             self.q = [flint.fmpq_poly(c) for c in coordinates]
         self._coordinates = None
+        self._enclosures = {}
+        self._extra = None
 
     @property
     def is_rational(self):
@@ -356,14 +424,21 @@ class AlgebraicPoint:
 
     def enclosure(self, prec=PRECISION):
         """Certified ``arb`` enclosures of the coordinates."""
-        t = self.t_enclosure(prec)
-        with flint.ctx.workprec(prec):
+        if prec in self._enclosures:
+            return list(self._enclosures[prec])
+        # the coordinates' coefficients may have thousands of bits that cancel at the root: t is
+        # enclosed, and the polynomials evaluated, with that many more bits
+        if self._extra is None:
+            self._extra = max(_coefficient_bits(c) for c in [*self.q, self.denominator] if c is not None)
+        t = self.t_enclosure(prec + self._extra)
+        with flint.ctx.workprec(prec + self._extra):
             values = [_horner(c, t) if c.degree() > 0 else flint.arb(flint.fmpq(c.coeffs()[0]) if c.coeffs() else 0)
                       for c in self.q]
             if self.denominator is not None:
                 d = _horner(self.denominator, t)
                 values = [v / d for v in values]
-            return values
+        self._enclosures[prec] = tuple(values)
+        return values
 
     def number(self, residue):
         """The real number ``r(t)`` (``r`` in QQ[t]) as an :class:`AlgebraicNumber`."""

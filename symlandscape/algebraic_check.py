@@ -206,20 +206,8 @@ class _Algebraic:
         certified sign, and Sylvester's law gives the inertia.  Enclosures are refined up to
         :data:`MAX_PRECISION` bits; a pivot still meeting 0 is not verified.
         """
-        data = _mapping(data, "evidence")
-        if set(data) != {"inertia"}:
-            _fail("evidence has exactly the field inertia")
-        data = _mapping(data["inertia"], "evidence.inertia")
-        if set(data) != {"type", "order", "pairs"} or data["type"] != "interval_congruence":
-            _fail("evidence.inertia has exactly the fields type ('interval_congruence'), order and pairs")
+        order, pairs = read_congruence(data, self.n)
         n = self.n
-        order = [_integer(v, f"inertia.order[{i}]") for i, v in enumerate(_list(data["order"], "inertia.order", n))]
-        if sorted(order) != list(range(n)):
-            _fail("inertia.order must be a permutation of the coordinates 0..n-1")
-        pairs = [_integer(v, f"inertia.pairs[{i}]") for i, v in enumerate(_list(data["pairs"], "inertia.pairs"))]
-        if pairs != sorted(set(pairs)) or any(not 0 <= t < n - 1 for t in pairs) or any(
-                y - x < 2 for x, y in zip(pairs, pairs[1:])):
-            _fail("inertia.pairs must be increasing, non-overlapping positions 0..n-2")
         k = _degree(loss) + _degree(loss) % 2
         h = {}
         for i in range(n):
@@ -235,7 +223,7 @@ class _Algebraic:
             with flint.ctx.workprec(precision + 32):
                 t = flint.arb(lo).union(flint.arb(hi))
                 matrix = [[_horner(h[order[r], order[c]], t) for c in range(n)] for r in range(n)]
-                signs, failed = _pivot_signs(matrix, pairs)
+                signs, failed = pivot_signs(matrix, pairs)
             if signs is not None:
                 return {"positive": signs.count(1), "negative": signs.count(-1), "zero": 0}
             precision *= 2
@@ -244,18 +232,41 @@ class _Algebraic:
               "does not cover; or another pivot order is needed)")
 
     def compare(self, counts, stated, kind):
-        stated = _mapping(stated, "hessian_inertia")
-        if set(stated) != {"positive", "negative", "zero"}:
-            _fail("hessian_inertia must have exactly the keys positive, negative, zero")
-        for key in ("positive", "negative", "zero"):
-            if _integer(stated[key], f"hessian_inertia.{key}") != counts[key]:
-                _fail(f"hessian_inertia.{key}={stated[key]} but the certified elimination gives {counts[key]}")
-        if kind == "strict_local_min" and counts["negative"]:
-            _fail("strict_local_min needs a positive definite Hessian")
-        if kind == "strict_local_max" and counts["positive"]:
-            _fail("strict_local_max needs a negative definite Hessian")
-        if kind == "strict_saddle" and not (counts["positive"] and counts["negative"]):
-            _fail("strict_saddle needs a Hessian with eigenvalues of both signs")
+        compare_inertia(counts, stated, kind)
+
+
+def read_congruence(data, n):
+    """``order`` and ``pairs`` of the evidence ``{"inertia": {"type": "interval_congruence", ...}}``."""
+    data = _mapping(data, "evidence")
+    if set(data) != {"inertia"}:
+        _fail("evidence has exactly the field inertia")
+    data = _mapping(data["inertia"], "evidence.inertia")
+    if set(data) != {"type", "order", "pairs"} or data["type"] != "interval_congruence":
+        _fail("evidence.inertia has exactly the fields type ('interval_congruence'), order and pairs")
+    order = [_integer(v, f"inertia.order[{i}]") for i, v in enumerate(_list(data["order"], "inertia.order", n))]
+    if sorted(order) != list(range(n)):
+        _fail("inertia.order must be a permutation of the coordinates 0..n-1")
+    pairs = [_integer(v, f"inertia.pairs[{i}]") for i, v in enumerate(_list(data["pairs"], "inertia.pairs"))]
+    if pairs != sorted(set(pairs)) or any(not 0 <= t < n - 1 for t in pairs) or any(
+            y - x < 2 for x, y in zip(pairs, pairs[1:])):
+        _fail("inertia.pairs must be increasing, non-overlapping positions 0..n-2")
+    return order, pairs
+
+
+def compare_inertia(counts, stated, kind):
+    """The certified ``counts`` must be the stated ``hessian_inertia``, and decide ``kind``."""
+    stated = _mapping(stated, "hessian_inertia")
+    if set(stated) != {"positive", "negative", "zero"}:
+        _fail("hessian_inertia must have exactly the keys positive, negative, zero")
+    for key in ("positive", "negative", "zero"):
+        if _integer(stated[key], f"hessian_inertia.{key}") != counts[key]:
+            _fail(f"hessian_inertia.{key}={stated[key]} but the certified elimination gives {counts[key]}")
+    if kind == "strict_local_min" and counts["negative"]:
+        _fail("strict_local_min needs a positive definite Hessian")
+    if kind == "strict_local_max" and counts["positive"]:
+        _fail("strict_local_max needs a negative definite Hessian")
+    if kind == "strict_saddle" and not (counts["positive"] and counts["negative"]):
+        _fail("strict_saddle needs a Hessian with eigenvalues of both signs")
 
 
 # ---------------------------------------------------------------------------------------
@@ -352,7 +363,7 @@ def _horner(p, t):
     return result
 
 
-def _pivot_signs(matrix, pairs):
+def pivot_signs(matrix, pairs):
     """Signs of the pivots of the elimination in the given order, or (None, position) when one meets 0."""
     a = [list(row) for row in matrix]
     n, signs, t = len(a), [], 0

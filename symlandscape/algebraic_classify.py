@@ -17,7 +17,7 @@ from . import algebraic
 from .errors import CertificateError, EvaluationError, InvalidArgument, NotCriticalError
 from .verdict import FORMATS, Verdict
 
-__all__ = ["classify_algebraic", "AlgebraicVerdict", "polynomial_text"]
+__all__ = ["classify_algebraic", "classify_enclosure", "AlgebraicVerdict", "polynomial_text"]
 
 _T = sympy.Symbol("t")
 #: Highest precision (bits) of the search's own enclosures (of the root, and of the Hessian).
@@ -107,6 +107,100 @@ def classify_algebraic(landscape, point, *, polynomial=None):
     return AlgebraicVerdict(kind, point.number(value), True, inertia, None, certificate, True, explanation,
                             tuple(str(c) for c in point.coordinates), tuple(str(v) for v in landscape.variables),
                             landscape)
+
+
+def classify_enclosure(landscape, point, *, polynomial=None, value=None):
+    """The kind of a nondegenerate critical point known by enclosures, as a verified :class:`AlgebraicVerdict`.
+
+    For points whose field is too large for :func:`classify_algebraic` (its certificate reduces
+    polynomials modulo the field polynomial).  The ``enclosure_classification`` certificate names
+    a box with rational corners about ``point``; ``verify`` proves by the Krawczyk test that the
+    box holds exactly one critical point, and certifies the Hessian's inertia and the loss's value
+    on the box.  The Verdict's ``value`` is ``value`` when given (the loss at the point, known by
+    the caller), else the certificate's rational interval as text.  Where the field is small
+    enough (degree at most ``EXACT_DEGREE``, no denominator) the point is checked to be critical
+    exactly (:class:`~symlandscape.errors.NotCriticalError` if not); otherwise the Verdict's
+    ``point`` names the box, since only its critical point is proven.  Raises
+    :class:`~symlandscape.errors.EvaluationError` when no box verifies (a singular Hessian, or no
+    critical point near the point).
+
+    >>> from symlandscape import Landscape
+    >>> from symlandscape.algebraic import AlgebraicPoint
+    >>> L = Landscape.from_expression("x^4/4 - x^2 + y^2/2", "x,y")
+    >>> v = classify_enclosure(L, AlgebraicPoint(flint.fmpq_poly([-2, 0, 1]), 1, [[0, 1], [0]]))  # (√2, 0)
+    >>> v.kind, v.hessian_inertia, v.verified, v.certificate["type"]
+    ('strict_local_min', {'positive': 2, 'negative': 0, 'zero': 0}, True, 'enclosure_classification')
+    """
+    from .verify import verify
+
+    if not isinstance(point, algebraic.AlgebraicPoint):
+        raise InvalidArgument(f"point={point!r} must be an AlgebraicPoint (symlandscape.algebraic)")
+    loss = _loss_polynomial(landscape) if polynomial is None else polynomial
+    n = len(landscape.variables)
+    if len(point.q) != n:
+        raise InvalidArgument(f"point has {len(point.q)} coordinates; the landscape has {n} variables")
+    # the certificate is about the one critical point in a box about the point: the point itself is
+    # that critical point only if it is critical, which is checked exactly where the field is small
+    # enough; otherwise the Verdict names the box, not the point
+    exact = point.denominator is None and point.g.degree() <= algebraic.EXACT_DEGREE
+    if exact:
+        reduced = _reduced_coordinates(point)
+        for i in range(n):
+            if not algebraic.polynomial_mod(_terms(loss.derivative(i)), reduced, point.gq).is_zero():
+                raise NotCriticalError(f"the point is not critical: dL/d{landscape.variables[i]} does not vanish there")
+    (counts, order, pairs), found_at = _elimination(point, loss, n, with_precision=True)
+    kind = "strict_local_min" if not counts[1] else "strict_local_max" if not counts[0] else "strict_saddle"
+    inertia = {"positive": counts[0], "negative": counts[1], "zero": 0}
+    loss_terms, problem = _terms(loss), None
+    # the box must be narrow enough for the pivots to keep their signs on all of it: start where
+    # the point's own enclosure separated them
+    for prec in (found_at, 2 * found_at, 4 * found_at):
+        # a box a little wider than the point's enclosure, so that the Krawczyk image falls inside
+        centres = point.enclosure(prec)
+        with flint.ctx.workprec(prec):
+            pad = flint.arb(2) ** (-(prec // 3))
+            box = [[_exact((c - (c.rad() + pad * (1 + abs(c.mid())))).lower()),
+                    _exact((c + (c.rad() + pad * (1 + abs(c.mid())))).upper())] for c in centres]
+            v = algebraic.evaluate_arb(loss_terms, centres)
+            margin = pad * (1 + abs(v.mid()))
+            stated = [_exact((v - margin).lower()), _exact((v + margin).upper())]
+        certificate = {
+            "type": "enclosure_classification",
+            "kind": kind,
+            "box": [[_text(lo), _text(hi)] for lo, hi in box],
+            "value": [_text(stated[0]), _text(stated[1])],
+            "critical": True,
+            "hessian_inertia": inertia,
+            "evidence": {"inertia": {"type": "interval_congruence", "order": order, "pairs": pairs}},
+            "global_min": None,
+            "global": None,
+        }
+        try:
+            verify(certificate, landscape)
+            break
+        except CertificateError as exc:
+            problem = exc
+    else:
+        raise EvaluationError(f"no box about the point verifies: {problem}")
+    explanation = (f"The Krawczyk test proves that the box {_box_text(certificate['box'])} holds exactly one "
+                   "critical point; the Hessian enclosed on the box has the certified inertia "
+                   f"({inertia['positive']} positive, {inertia['negative']} negative) by an elimination whose pivots "
+                   "have certified signs (Sylvester's law of inertia), and the loss there lies in "
+                   f"[{certificate['value'][0]}, {certificate['value'][1]}].")
+    shown = value if value is not None else f"in [{certificate['value'][0]}, {certificate['value'][1]}]"
+    if exact:
+        where = tuple(str(c) for c in point.coordinates)
+    else:
+        where = tuple(f"the critical point's coordinate in [{lo}, {hi}]" for lo, hi in certificate["box"])
+        explanation += (" The point given is within the box; that it is the critical point there is not checked "
+                        "exactly (its field is too large), so this verdict is about the box's critical point.")
+    return AlgebraicVerdict(kind, shown, True, inertia, None, certificate, True, explanation, where,
+                            tuple(str(v) for v in landscape.variables), landscape)
+
+
+def _box_text(box, limit=3):
+    shown = ", ".join(f"[{lo}, {hi}]" if len(lo) + len(hi) < 40 else "[...]" for lo, hi in box[:limit])
+    return "(" + shown + (", ..." if len(box) > limit else "") + ")"
 
 
 class AlgebraicVerdict(Verdict):
@@ -215,7 +309,7 @@ def _horner(p, x):
     return result
 
 
-def _elimination(point, loss, n):
+def _elimination(point, loss, n, with_precision=False):
     """``((positive, negative), order, pairs)``: a pivot order whose pivots have certified signs.
 
     Greedy: the first remaining coordinate with a diagonal entry of certified sign, else the first
@@ -230,7 +324,7 @@ def _elimination(point, loss, n):
             matrix = [[algebraic.evaluate_arb(e, values) for e in row] for row in hessian]
             found = _greedy(matrix)
         if found is not None:
-            return found
+            return (found, prec) if with_precision else found
         prec *= 2
     raise EvaluationError("the Hessian's inertia could not be certified in ball arithmetic up to "
                           f"{_MAX_PRECISION} bits: it may be singular at the point")

@@ -27,8 +27,11 @@ stand in when msolve is absent.  No engine is trusted:
 
 Kinds are certified by :func:`symlandscape.verify`: at a rational point a ``classification``
 certificate from ``classify``; at an irrational one with a nonsingular Hessian an
-``algebraic_classification`` certificate (:mod:`symlandscape.algebraic_classify`).  Where no
-certificate can be built, the search's own interval inertia is reported with ``verified`` false.
+``algebraic_classification`` certificate (:mod:`symlandscape.algebraic_classify`) up to field
+degree :data:`CERTIFIED_DEGREE`, and beyond it an ``enclosure_classification`` certificate (one
+critical point in a box with rational corners, by the Krawczyk test, with the Hessian's inertia
+on the box).  Where no certificate can be built, the search's own interval inertia is reported
+with ``verified`` false.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ import flint
 import sympy
 
 from . import algebraic, budget
-from .errors import EvaluationError, InvalidArgument
+from .errors import EvaluationError, InvalidArgument, SymlandscapeError
 
 __all__ = ["critical_points", "CriticalSet", "CriticalPoint", "weight_decay", "FORMATS", "COMMAND_HELP",
            "add_arguments", "run_command"]
@@ -60,7 +63,8 @@ SECOND_COUNT_RATIONAL_VARIABLES = 4
 #: The SymPy engine is used (without msolve) up to this many variables.
 SYMPY_ENGINE_VARIABLES = 4
 
-#: Irrational points get an algebraic certificate (checked by verify) up to this degree of their field.
+#: Irrational points get an algebraic certificate (checked by verify) up to this degree of their
+#: field, and an enclosure certificate beyond it.
 CERTIFIED_DEGREE = algebraic.EXACT_DEGREE
 
 _MINIMA = ("strict_local_min", "local_min")
@@ -73,8 +77,8 @@ class CriticalPoint:
     ``coordinates`` and ``value`` are :class:`symlandscape.algebraic.AlgebraicNumber`;
     ``verified`` is True when the point was proven critical exactly *and* its kind was
     certified by :func:`symlandscape.verify`: a ``classification`` certificate at a rational
-    point, an ``algebraic_classification`` certificate at an irrational one (kept in
-    ``verdict``); ``evidence`` says which proofs hold.
+    point, an ``algebraic_classification`` or ``enclosure_classification`` certificate at an
+    irrational one (kept in ``verdict``); ``evidence`` says which proofs hold.
     """
 
     coordinates: tuple
@@ -244,7 +248,7 @@ def critical_points(landscape, *, box=None, method="auto", seed=0, classify_poin
         engine = f"sympy {sympy.__version__} Groebner bases (linear form seed {seed})"
     seconds["solve"] = time.perf_counter() - start
     if answer.status == "positive_dimensional":
-        return _positive_dimensional(landscape, gradient, n, engine, seed, box, seconds)
+        return _positive_dimensional(landscape, poly, gradient, n, engine, seed, box, seconds, classify_points)
     return _finite(landscape, poly, gradient, answer, engine, seed, box, seconds, classify_points)
 
 
@@ -539,6 +543,36 @@ def _fmpq_poly(p):
 
 # -- the finite case ---------------------------------------------------------------------------
 
+def _distinct_count(gradient, n, seed, engine_was_sympy):
+    """``(count, where)``: the number of distinct complex critical points by a second method (the
+    other engine: SymPy's radical by Seidenberg's lemma up to :data:`SYMPY_ENGINE_VARIABLES`
+    variables, else msolve with a seeded separating linear form as its last variable), or
+    ``(None, why not)``."""
+    from . import msolve
+    from .sampling import separating_form
+
+    try:
+        if not engine_was_sympy and n <= SYMPY_ENGINE_VARIABLES:
+            answer = _sympy_solve(gradient, n, seed)
+            return (0 if answer.status == "empty" else answer.elimination.degree()), \
+                "SymPy's Groebner bases of the radical (Seidenberg's lemma)"
+        if msolve.find_msolve() is None:
+            return None, "no second engine (msolve is not installed)"
+        form = separating_form(n, seed)
+        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(n + 1)), "lex")
+        xs = ctx.gens()
+        lifted = [ctx.from_dict({(*e, 0): c for e, c in g.to_dict().items()}) for g in gradient]
+        lifted.append(xs[n] - sum((c * x for c, x in zip(form, xs[:n])), ctx.constant(0)))
+        answer = msolve.solve(lifted, n + 1, seed=seed)
+        if answer.status != "finite":
+            return None, f"the second msolve run answered {answer.status!r}"
+        return answer.parametrization.elimination.degree(), \
+            f"msolve with t = {form} · θ as an added last variable (a separating form)"
+    except SymlandscapeError as exc:
+        return None, f"the second method failed ({' '.join(str(exc).split())[:120]})"
+
+
+
 def _parametrization(answer, n):
     """(f, numerators, denominator) with x_i = numerators[i](t) / denominator(t) at the roots of f
     (denominator None: the numerators are already reduced modulo f), from either engine."""
@@ -592,6 +626,22 @@ def _finite(landscape, poly, gradient, answer, engine, seed, box, seconds, class
     if distinct > complex_count:
         raise EvaluationError(f"the engine reports {distinct} distinct complex solutions but only {complex_count} "
                               "with multiplicity")
+    if distinct < complex_count:
+        # a non-radical system: an engine's parametrization may miss a solution while its count with
+        # multiplicity stays right (msolve 0.10.1 does, on (xy)^2-type systems), so the number of
+        # distinct solutions is re-derived before any list is called complete
+        start = time.perf_counter()
+        again, where = _distinct_count(gradient, n, seed, isinstance(answer, _Answer))
+        seconds["distinct count"] = time.perf_counter() - start
+        if again is None:
+            missing.append(f"the number of distinct complex solutions ({distinct}; {complex_count} with multiplicity) "
+                           f"rests on the engine alone: {where}")
+        elif again != distinct:
+            raise EvaluationError(f"the engine's parametrization has {distinct} distinct complex solutions, but "
+                                  f"{where} finds {again}: a solution is missing; the engine's answer is rejected")
+        else:
+            established.append(f"{distinct} distinct complex solutions ({complex_count} with multiplicity: the system "
+                               f"is not radical), re-derived by {where}")
     start = time.perf_counter()
     with budget.limits(max_seconds=budget.current().max_seconds):
         second, where = _second_count(gradient, n)
@@ -674,22 +724,31 @@ class _SortKey:
         return self.value == other.value
 
 
+def _point_value(point, poly):
+    """The loss at the point: exact where the field is small enough, else by certified enclosure
+    (with a note saying so)."""
+    if point.g.degree() <= algebraic.EXACT_DEGREE and point.denominator is None:
+        return point.number(algebraic.polynomial_mod(_terms(poly), point.q, point.gq)), None
+    loss_terms = _terms(poly)
+
+    def enclose(prec):
+        values = point.enclosure(prec)
+        with flint.ctx.workprec(prec):
+            return algebraic.evaluate_arb(loss_terms, values)
+
+    value = algebraic.ParametrizedNumber(None, point.g, point.index, enclose, label="loss value")
+    return value, (f"coordinates and value by certified enclosures only: the eliminating polynomial has degree "
+                   f"{point.g.degree()} > {algebraic.EXACT_DEGREE}, too large for exact minimal polynomials"
+                   if point.g.degree() > algebraic.EXACT_DEGREE else
+                   "value by certified enclosure (the coordinates have a denominator)")
+
+
 def _point_record(landscape, poly, point, gradient_terms, hessian_terms, seed, classify_points, exact=True):
     evidence = ["critical: exact (the parametrization check)"] if exact else []
     coordinates = point.coordinates
-    if point.g.degree() <= algebraic.EXACT_DEGREE:
-        value = point.number(algebraic.polynomial_mod(_terms(poly), point.q, point.gq))
-    else:  # too large for exact minimal polynomials: the value by certified enclosure
-        loss_terms = _terms(poly)
-
-        def enclose(prec):
-            values = point.enclosure(prec)
-            with flint.ctx.workprec(prec):
-                return algebraic.evaluate_arb(loss_terms, values)
-
-        value = algebraic.ParametrizedNumber(None, point.g, point.index, enclose, label="loss value")
-        evidence.append(f"coordinates and value by certified enclosures only: the eliminating polynomial has degree "
-                        f"{point.g.degree()} > {algebraic.EXACT_DEGREE}, too large for exact minimal polynomials")
+    value, note = _point_value(point, poly)
+    if note:
+        evidence.append(note)
     enclosure = _krawczyk_box(point, gradient_terms, hessian_terms)
     if enclosure is not None:
         evidence.append(f"isolated: the Krawczyk test proves exactly one critical point in a box of width "
@@ -716,7 +775,15 @@ def _point_record(landscape, poly, point, gradient_terms, hessian_terms, seed, c
             evidence.append("kind: classify_algebraic + verify (algebraic certificate: isolating interval, gradient "
                             "and value modulo the field polynomial, Hessian inertia by an elimination with "
                             "certified pivot signs)")
+        elif (enclosed := _enclosure_verdict(landscape, poly, point, value))[0] is not None:
+            verdict = enclosed[0]
+            kind, inertia, verified = verdict.kind, verdict.hessian_inertia, True
+            evidence.append(f"kind: classify_enclosure + verify (enclosure certificate: the Krawczyk test proves one "
+                            "critical point in a box with rational corners, and the Hessian's inertia on the box is "
+                            "certified by an elimination with certified pivot signs; no algebraic certificate: "
+                            f"{reason})")
         else:
+            reason = f"{reason}; no enclosure certificate: {enclosed[1]}"
             # the search's own interval proof, not re-checked by verify: listed, never called verified
             counts = _hessian_inertia(point, hessian_terms)
             if counts is None:
@@ -744,6 +811,17 @@ def _algebraic_verdict(landscape, poly, point):
         return None, f"the field polynomial has degree {point.g.degree()} > {CERTIFIED_DEGREE}"
     try:
         return classify_algebraic(landscape, point, polynomial=poly), None
+    except SymlandscapeError as exc:
+        return None, " ".join(str(exc).split())
+
+
+def _enclosure_verdict(landscape, poly, point, value):
+    """``(verdict, None)`` with a verified enclosure certificate, or ``(None, reason)``."""
+    from .algebraic_classify import classify_enclosure
+    from .errors import SymlandscapeError
+
+    try:
+        return classify_enclosure(landscape, point, polynomial=poly, value=value), None
     except SymlandscapeError as exc:
         return None, " ".join(str(exc).split())
 
@@ -865,7 +943,7 @@ def coercivity(landscape):
 
 # -- positive-dimensional critical sets --------------------------------------------------------
 
-def _positive_dimensional(landscape, gradient, n, engine, seed, box, seconds):
+def _positive_dimensional(landscape, poly, gradient, n, engine, seed, box, seconds, classify_points):
     from . import msolve
 
     established, missing = [], []
@@ -896,14 +974,67 @@ def _positive_dimensional(landscape, gradient, n, engine, seed, box, seconds):
         established.append(text)
     else:
         missing.append(text + " (a modular computation: right unless the prime is unlucky; not certified over QQ)")
-    missing.append("the real critical points are not listed: the set is infinite, and no sample point on each "
-                   "connected component was computed")
+    records, sample = _samples(landscape, poly, gradient, n, dimension, engine, seed, box, seconds, classify_points)
+    established.extend(sample.established)
+    missing.extend(sample.missing)
     missing.append("no finite list is complete here; regularise (weight_decay) or fix a gauge to make it finite")
     summary = {"counts": {}, "least_value": None, "least_value_approx": None, "minima_at_least_value": 0,
                "global_minimum": None,
-               "global_minimum_reason": "the critical set is not finite: nothing is claimed about its values"}
-    return CriticalSet(tuple(landscape.variables), dimension, degree, None, None, None, False, (), summary, engine,
-                       tuple(established), tuple(missing), seed, box, seconds, landscape)
+               "global_minimum_reason": "the critical set is not finite: nothing is claimed about its values",
+               "sample_points": len(records), "sample_target": sample.target, "sample_seed": sample.seed}
+    for r in records:
+        summary["counts"][r.kind] = summary["counts"].get(r.kind, 0) + 1
+    return CriticalSet(tuple(landscape.variables), dimension, degree, None, None, None, False, tuple(records),
+                       summary, engine, tuple(established), tuple(missing), seed, box, seconds, landscape)
+
+
+def _inside(point, box):
+    """True unless the point is proven outside the box (a coordinate known by enclosure on the
+    boundary is kept)."""
+    lo, hi = box
+    try:
+        return all(c.compare(lo) >= 0 and c.compare(hi) <= 0 for c in point.coordinates)
+    except EvaluationError:
+        return True
+
+
+def _samples(landscape, poly, gradient, n, dimension, engine, seed, box, seconds, classify_points):
+    """Real points on a positive-dimensional critical set (:mod:`symlandscape.sampling`), as records."""
+    from .sampling import sample_critical_set
+
+    start = time.perf_counter()
+    sample = sample_critical_set(gradient, landscape.variables, dimension, seed=seed,
+                                 engine="msolve" if "msolve" in seconds else "auto")
+    seconds["sampling"] = time.perf_counter() - start
+    start = time.perf_counter()
+    records = []
+    for point in sample.algebraic_points:
+        if box is not None and not _inside(point, box):
+            continue
+        if point.is_rational:
+            value, _ = _point_value(point, poly)
+            evidence = ["critical: exact (the gradient is 0 at the rational point)"]
+            kind, inertia, verified, verdict = "undetermined", None, False, None
+            if classify_points:
+                rational = [sympy.Rational(int(c.value.p), int(c.value.q)) for c in point.coordinates]
+                kind, inertia, verified, verdict, note = _exact_classification(landscape, rational, seed, True)
+                evidence.append(note)
+            else:
+                evidence.append("not classified (classify_points=False)")
+            records.append(CriticalPoint(tuple(point.coordinates), value, kind, inertia, verified, tuple(evidence),
+                                         point, verdict))
+            continue
+        # the Hessian is singular on a positive-dimensional set: neither certificate at an
+        # irrational point (both need a nonsingular Hessian) applies, so none is attempted
+        value, note = _point_value(point, poly)
+        evidence = ("critical: exact (each gradient component reduces to 0 modulo the field polynomial)",
+                    *([note] if note else []),
+                    "kind: not classified (an irrational point of a positive-dimensional critical set: the Hessian "
+                    "is singular there, and the certificates at irrational points need a nonsingular one)")
+        records.append(CriticalPoint(tuple(point.coordinates), value, "undetermined", None, False, evidence, point,
+                                     None))
+    seconds["sample classification"] = time.perf_counter() - start
+    return records, sample
 
 
 # -- piecewise losses: the faces of the hinge arrangement ------------------------------------

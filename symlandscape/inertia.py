@@ -23,23 +23,34 @@
 #
 # 2. Certified congruence (fast path for larger matrices, checked exactly).
 #    A float eigendecomposition only supplies a *guess*: the eigenvectors of the r = rank(Z)
-#    eigenvalues of largest magnitude, rounded to integer vectors (scaled by 2^52), form
-#    the rows of an integer r x n matrix Q.  Then M = Q Z Q^T is computed exactly.  If M is
-#    strictly diagonally dominant then (Levy-Desplanques) every matrix D + t (M - D),
-#    t in [0, 1], D = diag(M), is nonsingular, so no eigenvalue crosses 0 along the path
-#    and inertia(M) = the signs of diag(M).  Let K (n x (n - r)) be the exact kernel basis
-#    of Z (flint's nullspace, exact).  The square matrix [Q; K^T] is invertible (if
-#    a^T Q + b^T K^T = 0, multiply by Z Q^T: a^T M = 0, so a = 0, then b = 0 as K has full
-#    rank), and it transforms Z into blockdiag(M, 0) since Z K = 0.  By Sylvester's law,
-#    inertia(Z) = inertia(M) + (0, 0, n - r).  The dominance test is the scaled one: D M D
-#    with D = diag(2^-s_i), s_i = half the bit length of M_ii, is strictly diagonally
-#    dominant (D M D is congruent to M, so the same argument applies); on an ill-conditioned
-#    Z (deep linear Hessians at random points, condition number ~1e15) small eigenvalues
-#    couple through rounding errors, so Q is refined: W = rounded eigenvectors of the float
-#    D M D (M exact, so each entry is known to full relative precision) and Q <- W Q, up to
-#    _REFINEMENTS rounds.  If the exact check still fails, method 1 is used.
-#    Measured: at n = 256 with small rational entries this takes ~0.1 s while the exact
-#    charpoly takes ~1-2 s; for small n the charpoly is used directly (see below).
+#    eigenvalues of largest magnitude, rounded to integer vectors, form the rows of an
+#    integer r x n matrix Q.  Row k is scaled by about 2^b / sqrt(|λ_k|) (b = bit length of
+#    r - 1), so that every diagonal entry of M = Q Z Q^T has about one size and a row of a large
+#    eigenvalue needs few bits.  Then M is computed exactly (flint; only its blocks on and
+#    above the diagonal).  If M is strictly diagonally dominant then (Levy-Desplanques)
+#    every matrix D + t (M - D), t in [0, 1], D = diag(M), is nonsingular, so no eigenvalue
+#    crosses 0 along the path and inertia(M) = the signs of diag(M).  Let K (n x (n - r)) be
+#    the exact kernel basis of Z (flint's nullspace, exact).  The square matrix [Q; K^T] is
+#    invertible (if a^T Q + b^T K^T = 0, multiply by Z Q^T: a^T M = 0, so a = 0, then b = 0
+#    as K has full rank), and it transforms Z into blockdiag(M, 0) since Z K = 0.  By
+#    Sylvester's law, inertia(Z) = inertia(M) + (0, 0, n - r).  The dominance test is the
+#    scaled one: D M D with D = diag(2^-s_i), s_i = half the bit length of M_ii, is strictly
+#    diagonally dominant (D M D is congruent to M, so the same argument applies).
+#    On an ill-conditioned Z (deep linear Hessians at random points, condition number
+#    ~1e15) the float eigenvectors of the smallest eigenvalues are not accurate enough and a
+#    few rows S fail the test.  Only those rows are refined, each round a congruence
+#    M <- T M T^T, Q <- T Q with T = I outside the rows S, computed exactly from the exact M:
+#    first one step of block elimination frees each row of S from its coupling to the
+#    passing rows (float multipliers, rounded; the exact M then holds the Schur complement),
+#    then the rows S become the rounded eigenvectors of the float D M_SS D.  A round costs
+#    O(|S| r^2) instead of a new product; up to _REFINEMENTS rounds.  Whatever T is, the
+#    final exact test is all that is trusted: it passes only for a nonsingular M = Q Z Q^T.
+#    If it still fails, method 1 is used.
+#    When the float eigenvalues look bounded away from 0, r = n is tried first with no
+#    kernel: a dominant n x n M is nonsingular, so Z is, and the exact nullspace is skipped.
+#    Measured: at n = 256 with small rational entries this takes ~0.06 s while the exact
+#    charpoly takes ~1-2 s, and ~2 s at n = 1,024 (a deep linear Hessian, 48-bit entries);
+#    for small n the charpoly is used directly (see below).
 #
 # Witnesses v with v^T H v < 0 (> 0) are found by cheap guesses (unit vectors, e_i +- e_j,
 # rounded float eigenvectors, rows of Q above) and always verified exactly; the last
@@ -215,12 +226,13 @@ class _FloatGuess:
         if not self._done:
             self._done = True
             n = self._Z.nrows()
-            entries = [int(e) for e in self._Z.entries()]
+            entries = self._Z.entries()
             try:
-                try:
-                    floats = numpy.array(entries, dtype=float)
+                try:  # float(fmpz) directly: twice as fast as through int at 448 rows
+                    floats = numpy.fromiter(map(float, entries), dtype=float, count=n * n)
                     floats /= max(float(numpy.max(numpy.abs(floats))), 1.0)
                 except OverflowError:  # entries beyond 1e308: scale exactly first
+                    entries = [int(e) for e in entries]
                     scale = max(abs(e) for e in entries)
                     floats = numpy.array([e / scale for e in entries], dtype=float)
                 with _single_threaded_blas():
@@ -230,6 +242,15 @@ class _FloatGuess:
             if numpy.all(numpy.isfinite(values)) and numpy.all(numpy.isfinite(vectors)):
                 self.values, self.vectors = values, vectors
         return self.values, self.vectors
+
+    def nonsingular(self):
+        """Whether the float eigenvalues look bounded away from 0 (|λ| > 2^-40 max|λ|): only
+        decides which exact path is tried first."""
+        values, _ = self.get()
+        if values is None or not len(values):
+            return False
+        magnitudes = numpy.abs(values)
+        return bool(numpy.min(magnitudes) > 2.0**-40 * numpy.max(magnitudes))
 
 
 def _round_columns(vectors, bits):
@@ -245,10 +266,11 @@ def _counts_certified(Z, kernel, guess, rounds=_REFINEMENTS):
     """Counts from an exactly checked diagonally dominant congruence, or ``None``.
 
     Returns ``(positive, negative, zero, negative_rows, positive_rows)`` where the rows are
-    integer vectors ``q`` with ``q^T Z q < 0`` (resp. ``> 0``), exactly.  When the rounded
-    eigenvectors do not give a dominant ``M = Q Z Q^T`` (an ill-conditioned ``Z``), up to
-    ``rounds`` refinements replace ``Q`` by ``W Q``, ``W`` the rounded eigenvectors of ``M``
-    scaled to unit diagonal; ``M`` is exact, so each round starts from exact residuals.
+    integer vectors ``q`` with ``q^T Z q < 0`` (resp. ``> 0``), exactly.  The rows of ``Q``
+    are rounded float eigenvectors, each scaled so that ``M = Q Z Q^T`` has diagonal entries
+    of about one size (:func:`_scaled_rows`).  When ``M`` is not dominant (an ill-conditioned
+    ``Z``), up to ``rounds`` refinements change only the failing rows (:func:`_refine`); ``M``
+    is exact, so each round starts from exact residuals.
     """
     values, vectors = guess.get()
     if values is None:
@@ -258,81 +280,240 @@ def _counts_certified(Z, kernel, guess, rounds=_REFINEMENTS):
     if rank == 0:
         return 0, 0, n, [], []
     order = numpy.argsort(-numpy.abs(values), kind="stable")[:rank]
-    rows = _round_columns(vectors[:, order], 52)
+    rows = _scaled_rows(vectors[:, order], values[order], max(1, rank - 1).bit_length())
     if rows is None:
         return None
-    Q = flint.fmpz_mat(rows)
+    M = _congruent(rows, Z)
     for round_ in range(rounds + 1):
-        M = Q * Z * Q.transpose()
-        entries = [int(x) for x in M.entries()]
-        diagonal = [entries[i * rank + i] for i in range(rank)]
-        if all(diagonal):
-            shifts = [abs(x).bit_length() // 2 for x in diagonal]
-            if _scaled_dominant(entries, shifts, rank):
-                break
+        failing = _failing_rows(M)
+        if not failing:
+            break
         if round_ == rounds:
             return None
-        W = _refinement(entries, diagonal, rank)
-        if W is None:
+        refined = _refine(M, rows, failing)
+        if refined is None:
             return None
-        Q = W * Q
-    rows = [[int(x) for x in row] for row in Q.tolist()]
+        M, rows = refined
     positive = negative = 0
     negative_rows, positive_rows = [], []
     for i in range(rank):
-        g = gcd(*rows[i])
-        row = [x // g for x in rows[i]] if g > 1 else rows[i]
-        if diagonal[i] > 0:
+        if M[i, i] > 0:
             positive += 1
-            positive_rows.append(row)
+            positive_rows.append(rows[i])
         else:
             negative += 1
-            negative_rows.append(row)
+            negative_rows.append(rows[i])
     return positive, negative, len(kernel), negative_rows, positive_rows
 
 
-def _scaled_dominant(entries, shifts, rank):
-    """True when D M D is strictly diagonally dominant for D = diag(2^-shifts), exactly.
+# Most bits of a rounded eigenvector (the rows are built in int64).
+_ROW_CAP = 60
+
+
+def _scaled_rows(vectors, values, bits):
+    """Integer rows ``round(2^t_k v_k / max|v_k|)``, t_k = bits + log2 sqrt(max|λ| / |λ_k|).
+
+    Then ``M_kk ≈ 4^t_k λ_k`` has about one size for every k: rounding a row couples it to
+    the others in proportion to sqrt(|λ|) of each, so a row of a large eigenvalue needs few
+    bits and one of a small eigenvalue more (measured on a 1,024-parameter deep linear
+    Hessian: 10 to 29 bits instead of 52 for every row).
+    Returns a list of lists of Python ints, or ``None`` for a degenerate guess.
+    """
+    magnitudes = numpy.abs(values)
+    largest = float(numpy.max(magnitudes)) if len(magnitudes) else 0.0
+    tops = numpy.max(numpy.abs(vectors), axis=0)
+    if not largest > 0 or not numpy.all(tops > 0):
+        return None
+    magnitudes = numpy.maximum(magnitudes, largest * 2.0**-120)
+    exponents = numpy.minimum(bits + numpy.rint(0.5 * numpy.log2(largest / magnitudes)), _ROW_CAP)
+    scaled = vectors / tops * numpy.ldexp(1.0, exponents.astype(int))
+    return numpy.rint(scaled).astype(numpy.int64).T.tolist()
+
+
+# Products larger than this many rows are split into blocks (only the blocks on and above
+# the diagonal of the symmetric M are multiplied: 10 of 16 with four blocks).
+_BLOCK_ROWS = 256
+
+
+def _congruent(rows, Z):
+    """``M = Q Z Q^T`` exactly (flint), as an r x r numpy array of ``fmpz`` (r = len(rows)).
+
+    ``Z`` is symmetric, so ``M`` is: the blocks below the diagonal are the transposes of
+    those above it.
+    """
+    r = len(rows)
+    count = max(1, min(4, r // _BLOCK_ROWS))
+    cuts = [r * k // count for k in range(count + 1)]
+    blocks = [flint.fmpz_mat(rows[cuts[k]:cuts[k + 1]]) for k in range(count)]
+    M = numpy.empty((r, r), dtype=object)
+    for I in range(count):
+        G = blocks[I] * Z
+        for J in range(I, count):
+            block = numpy.array((G * blocks[J].transpose()).entries(), dtype=object)
+            block = block.reshape(cuts[I + 1] - cuts[I], cuts[J + 1] - cuts[J])
+            M[cuts[I]:cuts[I + 1], cuts[J]:cuts[J + 1]] = block
+            if J != I:
+                M[cuts[J]:cuts[J + 1], cuts[I]:cuts[I + 1]] = block.T
+    return M
+
+
+def _shifts(M):
+    """s_i = half the bit length of M_ii (Python ints)."""
+    return [int(abs(x)).bit_length() // 2 for x in M.diagonal()]
+
+
+def _failing_rows(M):
+    """Rows i where D M D is not strictly diagonally dominant, D = diag(2^-s_i), exactly.
 
     Row i: |M_ii| 2^-s_i > Σ_{j≠i} |M_ij| 2^-s_j, multiplied through by 2^top (integers).
-    D M D is congruent to M, so (Levy-Desplanques along D + t (D M D - D), t in [0, 1])
-    M has the inertia of its diagonal.
+    D M D is congruent to M, so if no row fails (Levy-Desplanques along D + t (D M D - D),
+    t in [0, 1]) M has the inertia of its diagonal.  The sums are exact (``fmpz``).
     """
+    shifts = _shifts(M)
     top = max(shifts)
-    weights = [1 << (top - k) for k in shifts]
-    for i in range(rank):
-        row = entries[i * rank:(i + 1) * rank]
-        off = sum(abs(x) * w for j, (x, w) in enumerate(zip(row, weights)) if j != i)
-        if abs(row[i]) * weights[i] <= off:
-            return False
-    return True
+    weights = numpy.array([flint.fmpz(1) << (top - s) for s in shifts], dtype=object)
+    weighted = numpy.abs(M) * weights[None, :]
+    diagonal = weighted.diagonal()
+    off = weighted.sum(axis=1) - diagonal
+    return [i for i in range(len(shifts)) if not diagonal[i] > off[i]]
 
 
-def _refinement(entries, diagonal, rank):
-    """Integer rows W (an ``fmpz_mat``) of rounded eigenvectors of M scaled to unit diagonal, or None."""
-    if not all(diagonal):
-        return None
-    shifts = [abs(x).bit_length() // 2 for x in diagonal]
-    scaled = numpy.empty((rank, rank))
-    for i in range(rank):
-        for j in range(rank):
-            x = entries[i * rank + j]
-            cut = max(0, abs(x).bit_length() - 60)
-            scaled[i, j] = math.ldexp(float(x >> cut if x >= 0 else -((-x) >> cut)), cut - shifts[i] - shifts[j])
+def _scaled_float(M, index, shifts):
+    """Float D M D restricted to ``index`` (rows and columns); ``None`` beyond float range."""
     try:
-        with _single_threaded_blas():
-            _, V = numpy.linalg.eigh(scaled)
-    except numpy.linalg.LinAlgError:
-        return None
-    # row k of W is V[:, k]ᵀ D with D = diag(2^-shifts), whose vectors diagonalise M
-    W = V.T * numpy.array([math.ldexp(1.0, -k) for k in shifts])
-    if not numpy.all(numpy.isfinite(W)):
-        return None
-    tops = numpy.max(numpy.abs(W), axis=1)
-    if not numpy.all(tops > 0):
-        return None
-    integers = numpy.rint(W / tops[:, None] * 2.0**52).astype(numpy.int64)
-    return flint.fmpz_mat(integers.tolist())
+        block = numpy.array(M[numpy.ix_(index, index)], dtype=float)
+        scale = numpy.ldexp(1.0, -numpy.array([shifts[i] for i in index]))
+        with numpy.errstate(under="ignore"):
+            block = block * scale[:, None] * scale[None, :]
+    except OverflowError:
+        block = None
+    if block is None or not numpy.all(numpy.isfinite(block)):
+        # entries beyond 2^1023: scale exactly first, keeping the leading 60 bits
+        try:
+            block = numpy.array([[_scaled_entry(int(M[i, j]), shifts[i] + shifts[j]) for j in index]
+                                 for i in index])
+        except OverflowError:  # a scaled entry beyond float range: no useful guess
+            return None
+    return block if numpy.all(numpy.isfinite(block)) else None
+
+
+def _scaled_entry(x, k):
+    """Float ``x * 2^-k`` for a Python int ``x`` of any size."""
+    cut = max(0, abs(x).bit_length() - 60)
+    return math.ldexp(float(x >> cut if x >= 0 else -((-x) >> cut)), cut - k)
+
+
+def _round_scaled(y, k):
+    """The integer nearest ``y * 2^k`` (float ``y``, any int ``k``; halves round up), exactly.
+
+    >>> _round_scaled(0.75, 2), _round_scaled(-0.75, 1), _round_scaled(0.1, 0), _round_scaled(1.5, 70) == 3 << 69
+    (3, -1, 0, True)
+    """
+    mantissa, exponent = math.frexp(y)
+    integer = int(math.ldexp(mantissa, 53))
+    shift = exponent - 53 + k
+    return integer << shift if shift >= 0 else (integer + (1 << (-shift - 1))) >> -shift
+
+
+# Margin (bits) of the elimination step against rounding its multipliers.
+_MARGIN = 8
+
+
+def _refine(M, rows, failing):
+    """One refinement of the failing rows S: ``(M', rows')`` with ``M' = T M T^T`` and
+    ``Q' = T Q`` exactly, T = I outside the rows S, or ``None``.
+
+    First (if some row passes) each failing row is freed of its coupling to the passing
+    rows R, as one step of block elimination with float multipliers:
+    q_s <- α_s q_s - Σ_r round(α_s c_sr) q_r with c = M_SR M_RR^-1 (float, guided by the
+    dominant D M_RR D), α_s a power of two large enough that the rounding leaves a coupling
+    far below the Schur complement that row s now carries.  Then the rows S are replaced by
+    the rounded eigenvectors of the float D M_SS D.  Whether T is invertible need not be
+    checked: the next exact test passes only if M' is nonsingular, and then Q' has full
+    rank.  Only |S| rows of M change, so a round costs O(|S| r^2), not a full product, when
+    few rows fail (typically the smallest eigenvalues' cluster).
+    """
+    r = M.shape[0]
+    S = list(failing)
+    member = set(S)
+    R = [i for i in range(r) if i not in member]
+    shifts = _shifts(M)
+    if R:
+        X = _scaled_float(M, list(range(r)), shifts)
+        if X is None:
+            return None
+        try:
+            with _single_threaded_blas(), numpy.errstate(all="ignore"):  # a guess: checked below
+                Y = numpy.linalg.solve(X[numpy.ix_(R, R)], X[numpy.ix_(R, S)])  # X_RR^-1 X_RS
+                schur = numpy.abs(X[S, S] - numpy.einsum("rs,rs->s", X[numpy.ix_(R, S)], Y))
+        except numpy.linalg.LinAlgError:
+            return None
+        if not (numpy.all(numpy.isfinite(Y)) and numpy.all(numpy.isfinite(schur))):
+            return None
+        top_r = max(shifts[i] for i in R)
+        C = []
+        for a, s in enumerate(S):
+            # c_sr = 2^(s_s - s_r) Y_rs; a rounding error e in α c couples row s to row r by
+            # about e 2^(s_r - s_s) / (α sqrt(schur)) after scaling, over r rows
+            floor = max(float(schur[a]), 2.0**-200)
+            alpha = _MARGIN + (r - 1).bit_length() + top_r - shifts[s] + math.ceil(-0.5 * math.log2(floor))
+            alpha = max(alpha, 0)
+            row = [0] * r
+            row[s] = 1 << alpha
+            for b, i in enumerate(R):
+                if Y[b, a] != 0:
+                    row[i] = -_round_scaled(float(Y[b, a]), alpha + shifts[s] - shifts[i])
+            C.append(row)
+        M, rows = _apply(M, S, C, rows)
+        shifts = _shifts(M)
+    if len(S) > 1:
+        X = _scaled_float(M, S, shifts)
+        if X is None:
+            return None
+        try:
+            with _single_threaded_blas():
+                mu, V = numpy.linalg.eigh(X)
+        except numpy.linalg.LinAlgError:
+            return None
+        magnitudes = numpy.abs(mu)
+        largest = float(numpy.max(magnitudes))
+        if not largest > 0 or not numpy.all(numpy.isfinite(V)):
+            return None
+        # row k of W is V[:, k]ᵀ D_S (D = diag(2^-shifts)), whose rows diagonalise M_SS;
+        # it is scaled by 2^(E_k + s_max) so that every entry keeps E_k bits in D's
+        # coordinates, E_k growing with sqrt(1 / |μ_k|) as in _scaled_rows
+        highest = max(shifts[i] for i in S)
+        bits = _MARGIN + (len(S) - 1).bit_length() + 20
+        C = []
+        for k in range(len(S)):
+            extra = round(0.5 * math.log2(largest / max(float(magnitudes[k]), largest * 2.0**-120)))
+            exponent = bits + extra + highest
+            row = [0] * r
+            for a, i in enumerate(S):
+                if V[a, k] != 0:
+                    row[i] = _round_scaled(float(V[a, k]), exponent - shifts[i])
+            C.append(row)
+        M, rows = _apply(M, S, C, rows)
+    return M, rows
+
+
+def _apply(M, S, C, rows):
+    """Replace rows S of T = I by C (|S| x r): ``M' = T M T^T`` and the rows of ``Q' = T Q``."""
+    r = M.shape[0]
+    Cm = flint.fmpz_mat(C)
+    Mm = flint.fmpz_mat(r, r, list(M.ravel()))
+    P = Cm * Mm  # rows S of T M
+    corner = P * Cm.transpose()  # T M T^T on S x S
+    new = numpy.array(P.entries(), dtype=object).reshape(len(S), r)
+    new[:, S] = numpy.array(corner.entries(), dtype=object).reshape(len(S), len(S))
+    M = M.copy()
+    M[S, :] = new
+    M[:, S] = new.T
+    updated = (Cm * flint.fmpz_mat(rows)).tolist()
+    rows = list(rows)
+    for a, s in enumerate(S):
+        rows[s] = [int(x) for x in updated[a]]
+    return M, rows
 
 
 # ---------------------------------------------------------------------------------------
@@ -383,8 +564,24 @@ def _elimination_witness(Z, sign):
     return None
 
 
+def _kernel(Z):
+    """Exact kernel basis of ``Z``: primitive integer vectors, first non-zero entry positive."""
+    basis, nullity = Z.nullspace()  # basis vectors are the first `nullity` columns
+    kernel = []
+    for column in basis.transpose().tolist()[:int(nullity)]:
+        ints = [int(x) for x in column]
+        g = gcd(*ints)
+        kernel.append(_oriented([x // g for x in ints]))
+    return kernel
+
+
 def _shortest(rows):
-    return min(rows, key=lambda r: sum(abs(x).bit_length() for x in r)) if rows else None
+    """The row of fewest bits, divided by the gcd of its entries (or None)."""
+    if not rows:
+        return None
+    row = min(rows, key=lambda r: sum(abs(x).bit_length() for x in r))
+    g = gcd(*row)
+    return [x // g for x in row] if g > 1 else list(row)
 
 
 # ---------------------------------------------------------------------------------------
@@ -412,17 +609,18 @@ def inertia(H) -> Inertia:
     n = matrix.nrows()
     Z, _ = matrix.numer_denom()  # Z = c * H, c > 0: same inertia, kernel and witnesses
 
-    basis, nullity = Z.nullspace()  # basis vectors are the first `nullity` columns
-    kernel = []
-    for column in basis.transpose().tolist()[:int(nullity)]:
-        ints = [int(x) for x in column]
-        g = gcd(*ints)
-        kernel.append(_oriented([x // g for x in ints]))
-
     guess = _FloatGuess(Z)
-    certified = None
-    if n > _CHARPOLY_MAX_SIZE:
-        certified = _counts_certified(Z, kernel, guess)
+    certified = kernel = None
+    if n > _CHARPOLY_MAX_SIZE and guess.nonsingular():
+        # a dominant n x n M = Q Z Qᵀ is nonsingular, so Z is: the kernel is proven empty
+        # without computing it
+        certified = _counts_certified(Z, [], guess)
+        if certified is not None:
+            kernel = []
+    if kernel is None:
+        kernel = _kernel(Z)
+        if n > _CHARPOLY_MAX_SIZE and (kernel or not guess.nonsingular()):  # else tried above
+            certified = _counts_certified(Z, kernel, guess)
     if certified is not None:
         positive, negative, zero, negative_rows, positive_rows = certified
     else:

@@ -500,6 +500,10 @@ def _variables_for(expr, variables, parse_variables):
     return tuple(by_name.get(s.name, s) for s in symbols)
 
 
+#: The assumptions of ``Symbol(name, real=True)``: a variable may carry these and no others.
+_REAL = dict(sympy.Symbol("_", real=True).assumptions0)
+
+
 def _checked_expression(expr, symbols):
     if expr.has(sympy.Float):
         raise NotExactError(
@@ -511,6 +515,16 @@ def _checked_expression(expr, symbols):
             f"expr has free symbols {sorted(map(str, extra))} not listed in "
             f"variables={[str(s) for s in symbols]}"
         )
+    # a sign (or integer, nonzero...) assumption lets SymPy rewrite the loss for that set only (|x|
+    # becomes x for a positive x) before anything is checked: the loss would be wrong elsewhere
+    for symbol in expr.free_symbols:
+        extra = {k: v for k, v in symbol.assumptions0.items() if _REAL.get(k, None) != v}
+        if extra:
+            given = {k: v for k, v in getattr(symbol, "_assumptions_orig", {}).items() if _REAL.get(k) != v}
+            key, value = next(iter(sorted((given or extra).items())))
+            raise InvalidArgument(
+                f"variable {symbol} is a Symbol with the assumption {key}={value}: SymPy may already have rewritten "
+                f"the loss under it; use sympy.Symbol({symbol.name!r}) or sympy.Symbol({symbol.name!r}, real=True)")
     undefined = expr.atoms(AppliedUndef)
     if undefined:
         raise InvalidArgument(f"expr uses undefined functions {sorted(map(str, undefined))}")

@@ -1,4 +1,4 @@
-"""Activation regions at a point: which smooth pieces a nonsmooth loss has near it, and the proof.
+"""Activation regions: the smooth pieces a nonsmooth loss has near a point, the cells covering space, and the proofs.
 
 A nonsmooth *unit* — an occurrence of ``relu(z)``, ``leaky_relu(z, s)``, ``abs``, ``max`` or
 ``min`` — has *branches* ``(label, constraints, replacement)``: on the closed set where every
@@ -26,6 +26,10 @@ split (:func:`check_pieces`):
   to ``-σ <= 0``, so the region lies in the zero set of the nonzero polynomial ``g_k``;
 - the pruned prefixes and the listed patterns account for every pattern.
 
+Over all of space (:class:`Cover`), the *cells* pick a branch of every unit and a sign of some
+split polynomials; their closed sets cover space, and :func:`check_cover` checks a global
+lower bound stated cell by cell (an identity per cell, a Farkas combination per empty prefix).
+
 This module is part of the checker's trusted base: it evaluates with :mod:`symlandscape.jets`
 only, and the engines (:mod:`symlandscape.piecewise`) use its definitions, not the reverse.
 """
@@ -44,7 +48,8 @@ from .activations import leaky_relu, relu
 from .errors import EvaluationError
 from .signs import exact_sign, short_text
 
-__all__ = ["BRANCHES", "branches", "units", "resolve", "Kinks", "check_pieces", "PieceProof"]
+__all__ = ["BRANCHES", "branches", "units", "resolve", "Kinks", "check_pieces", "PieceProof", "Cover", "check_cover",
+           "check_farkas", "check_identity", "MAX_PRODUCT"]
 
 
 def _relu_branches(z):
@@ -344,3 +349,157 @@ def _check_empty(entry, prefix, kinks, read_number, read_polynomial, fail):
 
 def _short(node, limit=80):
     return short_text(node, limit)
+
+
+# ---------------------------------------------------------------------------------------
+# cells covering all of space: the check of a global lower bound on a piecewise loss
+
+#: The most region constraints whose product one term of a cell's identity may carry.
+MAX_PRODUCT = 2
+
+
+class Cover:
+    """The closed *cells* of ``expr`` over all of space: one branch per unit, one sign per split.
+
+    The tree of cells branches on every unit (in :func:`units` order, each over all its
+    branches) and then on every *split* polynomial ``p`` (branch 0: ``p >= 0``, branch 1:
+    ``-p >= 0``).  A cell's constraints are its units' chosen branch constraints (inner units
+    resolved first), in unit order, then its splits' ``±p``; on the closed cell the loss
+    equals the cell's *piece*.  Every point lies in the cell of its own branches and signs,
+    so the cells cover all of space.
+
+    >>> x, y = sympy.symbols("x y", real=True)
+    >>> C = Cover(y * relu(x), (x, y), (y,))
+    >>> C.arities, C.constraints((1, 0)), C.piece((1, 0))
+    ((2, 2), (-x, y), 0)
+    """
+
+    def __init__(self, expr, variables, splits):
+        self.expr = expr
+        self.variables = tuple(variables)
+        self.units = units(expr)
+        self.splits = tuple(splits)
+        budget.check("max_terms", len(self.units) + len(self.splits), "the number of units and splits")
+        self.arities = tuple(len(branches(u.func, u.args)) for u in self.units) + (2,) * len(self.splits)
+
+    def constraints(self, prefix):
+        """The constraints ``g >= 0`` of the cells below ``prefix``, in unit order, then the splits'."""
+        choice, memo, found = dict(zip(self.units, prefix)), {}, {}
+        chosen = self.units[:len(prefix)]
+        for unit in chosen:
+            resolve(unit, choice, memo, found)
+        signs = prefix[len(self.units):]
+        return tuple(g for unit in chosen for g in found[unit]) + tuple(
+            p if s == 0 else -p for p, s in zip(self.splits, signs))
+
+    def piece(self, pattern):
+        """The smooth expression equal to the loss on the closed cell ``pattern``."""
+        return resolve(self.expr, dict(zip(self.units, pattern)), {}) if self.units else self.expr
+
+
+def check_cover(data, cover, check_cell, check_empty, fail):
+    """Check that the listed cells and pruned prefixes of ``data`` account for every cell of ``cover``.
+
+    ``data["cells"]`` holds entries ``{"pattern": [...], ...}`` (one index per unit and split),
+    ``data["empty"]`` entries ``{"prefix": [...], ...}``; ``check_cell(entry, pattern)`` and
+    ``check_empty(entry, prefix)`` check each one (the walk reaches each exactly once).  Every
+    leaf of the tree must be a listed cell or lie below a pruned prefix, and every entry must
+    be reached.
+    """
+    cells, empty = data["cells"], data["empty"]
+    if not isinstance(cells, list) or not isinstance(empty, list):
+        fail("cover.cells and cover.empty must be lists")
+    budget.check("max_terms", len(cells) + len(empty), "cover.cells and cover.empty")
+    depth = len(cover.arities)
+
+    def indices(entry, key, name):
+        if not isinstance(entry, dict):
+            fail(f"{name} must be an object")
+        value = entry.get(key)
+        if not isinstance(value, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in value):
+            fail(f"{name}.{key} must be a list of branch indices")
+        return tuple(value)
+
+    listed, pruned = {}, {}
+    for i, entry in enumerate(cells):
+        pattern = indices(entry, "pattern", f"cover.cells[{i}]")
+        if pattern in listed or len(pattern) != depth:
+            fail(f"cover.cells[{i}].pattern={list(pattern)} is repeated or does not have one index per unit and "
+                 f"split ({depth})")
+        listed[pattern] = entry
+    for i, entry in enumerate(empty):
+        prefix = indices(entry, "prefix", f"cover.empty[{i}]")
+        if prefix in pruned or not 1 <= len(prefix) <= depth:
+            fail(f"cover.empty[{i}].prefix={list(prefix)} is repeated or has the wrong length")
+        pruned[prefix] = entry
+    reached = set()
+
+    def walk(prefix):
+        if prefix in pruned:
+            reached.add(("empty", prefix))
+            check_empty(pruned[prefix], prefix)
+            return
+        if len(prefix) == depth:
+            if prefix not in listed:
+                fail(f"the cell {list(prefix)} is neither listed nor inside a pruned prefix: the cells do not "
+                     "cover all of space")
+            reached.add(("cell", prefix))
+            check_cell(listed[prefix], prefix)
+            return
+        for b in range(cover.arities[len(prefix)]):
+            walk(prefix + (b,))
+
+    walk(())
+    extra = [list(p) for p in listed if ("cell", p) not in reached] + [
+        list(p) for p in pruned if ("empty", p) not in reached]
+    if extra:
+        fail(f"cover lists {extra[:3]} that are not reached (no such branch, or inside a pruned prefix)")
+
+
+def check_farkas(multipliers, constraints, read_number, fail, name, ctx):
+    """``Σ λ_j g_j`` is a negative constant with every ``λ_j >= 0`` (``fmpq_mpoly`` in ``ctx``): no
+    point has every ``g_j >= 0``."""
+    if not isinstance(multipliers, list) or len(multipliers) != len(constraints):
+        fail(f"{name}.multipliers must list one number per constraint of the prefix ({len(constraints)})")
+    total = ctx.constant(0)
+    for j, (v, g) in enumerate(zip(multipliers, constraints)):
+        lam = read_number(v, f"{name}.multipliers[{j}]")
+        if lam < 0:
+            fail(f"{name}.multipliers[{j}] is negative")
+        total = total + ctx.constant(lam) * g
+    if not total.is_constant() or not total.to_dict() or not next(iter(total.to_dict().values())) < 0:
+        fail(f"{name}: Σ λ_j g_j is not a negative constant, so the prefix is not shown empty")
+
+
+def check_identity(target, terms, constraints, read_number, read_polynomial, fail, name, ctx):
+    """``target = Σ c_i q_i² Π_{k ∈ K_i} g_k`` exactly, every ``c_i > 0``, each ``K_i`` at most
+    :data:`MAX_PRODUCT` constraints (``fmpq_mpoly`` in ``ctx``): then ``target >= 0`` wherever
+    every ``g_k >= 0``."""
+    if not isinstance(terms, list):
+        fail(f"{name}.terms must be a list")
+    budget.check("max_terms", len(terms), f"{name}.terms")
+    residual = target
+    for i, term in enumerate(terms):
+        where = f"{name}.terms[{i}]"
+        if not isinstance(term, dict) or not set(term) <= {"coefficient", "polynomial", "constraints"}:
+            fail(f"{where} must be an object with the fields coefficient, polynomial and optionally constraints")
+        c = read_number(term.get("coefficient"), f"{where}.coefficient")
+        if c <= 0:
+            fail(f"{where}.coefficient must be positive")
+        q = read_polynomial(term.get("polynomial"), f"{where}.polynomial", ctx)
+        if q == 0:
+            fail(f"{where}.polynomial is zero")
+        chosen = term.get("constraints", [])
+        if not isinstance(chosen, list) or len(chosen) > MAX_PRODUCT or not all(
+                isinstance(k, int) and not isinstance(k, bool) and 0 <= k < len(constraints) for k in chosen):
+            fail(f"{where}.constraints must list at most {MAX_PRODUCT} indices of the cell's "
+                 f"{len(constraints)} constraints")
+        g = ctx.constant(1)
+        for k in chosen:
+            g = g * constraints[k]
+        # bounded before the product is formed: a certificate may hold huge polynomials
+        budget.check("max_degree", 2 * q.total_degree() + g.total_degree(), where)
+        budget.check("max_terms", len(q) * len(q) * len(g) // 4, f"{where} (an estimate of its expansion)")
+        residual = residual - ctx.constant(c) * q * q * g
+    if residual != 0:
+        fail(f"{name}: the identity does not hold: the difference is {short_text(str(residual), 200)}")

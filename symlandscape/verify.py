@@ -58,7 +58,33 @@ exactly lower value) when ``global_min`` is false, and when it is true either a
 ``global_lower_bound`` (a sum of squares valid everywhere) or a
 ``structural_lower_bound`` (see :func:`structural_lower_bound`: the loss as written is its
 constant term K plus terms that are nonnegative by their form, so L >= K wherever L is
-defined, and L(θ0) = K) or an ``eckart_young`` bound (below).
+defined, and L(θ0) = K) or an ``eckart_young`` bound or a ``cell_cover`` (both below).
+
+**Cell cover** (``"type": "cell_cover"``; fields ``bound``, ``splits``, ``cells``, ``empty``,
+no others).  A global lower bound on a piecewise loss, from closed cells that cover all of
+space (:class:`symlandscape.regions.Cover`): a cell picks one branch of *every* unit (all
+branches, in the units' order) and a sign of each split polynomial ``splits[j]`` (index 0:
+p >= 0, 1: −p >= 0).  Its constraints g_0, g_1, ... are the chosen branches' constraints in
+unit order, then the splits' ±p; on the closed cell the loss equals the cell's piece L_P.
+Neither the pieces nor the constraints are read from the certificate: the checker derives
+them from the loss.
+
+==============  =========================================================================
+entry           what the checker proves
+==============  =========================================================================
+``cells``       ``{"pattern": [...], "terms": [...]}``, one branch index per unit and split;
+                ``L_P − bound = Σ c_i q_i² Π_{k ∈ K_i} g_k`` exactly, c_i > 0, each term's
+                ``"constraints": K_i`` (absent: none) at most
+                :data:`~symlandscape.regions.MAX_PRODUCT` = 2 indices (the checker forms the
+                product): L_P >= bound on the cell
+``empty``       ``{"prefix": [...], "multipliers": [λ_j]}``, a prefix of the branch indices;
+                λ_j >= 0, one per constraint of the prefix, and Σ λ_j g_j is a negative
+                constant: no point satisfies the prefix's constraints
+==============  =========================================================================
+
+The walk of the tree of branches and signs must reach every listed entry, and every leaf
+must be a listed cell or lie below an empty prefix: every point lies in the cell of its own
+branches and signs, where L = L_P >= bound.  With L(θ0) = ``bound`` this is a global minimum.
 
 **Sums of squares.**  An ``sos`` states ``sense`` (lower: L − L0, upper: L0 − L), a
 ``region`` and ``terms`` ``{"coefficient": c, "polynomial": q[, "constraint": k]}``; the
@@ -209,6 +235,10 @@ def verify(certificate, landscape):
             from . import algebraic_check  # it reads its data with this module's readers
 
             algebraic_check.check(certificate, *_definition(landscape))
+        elif isinstance(certificate, dict) and certificate.get("type") == "enclosure_classification":
+            from . import enclosure_check
+
+            enclosure_check.check(certificate, *_definition(landscape))
         else:
             _Checker(landscape, certificate).run()
     except CertificateError:
@@ -260,6 +290,9 @@ def _integer(data, name):
 def _rational(data, name):
     """An exact rational from a JSON string ``"p/q"`` or integer; never a float."""
     if isinstance(data, int) and not isinstance(data, bool):
+        # a certificate built in Python may hold huge integers (JSON text is bounded as a string);
+        # log10(2) < 0.30103, so this is at most the number of digits
+        budget.check("max_digits", int(abs(data).bit_length() * 0.30103) + 1, name)
         return flint.fmpq(data)
     if isinstance(data, str) and _RATIONAL.match(data):
         budget.check("max_digits", len(data), name)
@@ -554,6 +587,9 @@ class _Checker:
             if data.get("type") == "eckart_young":
                 self.check_eckart_young(data, "global")
                 return
+            if data.get("type") == "cell_cover":
+                self.check_cover(data, "global")
+                return
             data = _mapping(data, "global", "global_lower_bound")
             self.check_sos(_mapping(data["certificate"], "global.certificate", "sos"), "lower",
                            "global.certificate", everywhere=True)
@@ -583,6 +619,56 @@ class _Checker:
             _fail(f"{name}.bound={data['bound']} but the loss's constant term is {K}")
         if not _is(self.value, K):
             _fail(f"{name}: the value at the point is not the lower bound {K}")
+
+    def check_cover(self, data, name):
+        """Closed cells covering all of space, on each an identity ``L_P − bound = Σ c q² Π g``; and
+        ``L(θ0) = bound``.
+
+        The cells, their pieces and their constraints are re-derived from the loss
+        (:class:`regions.Cover`), the cover by the walk of :func:`regions.check_cover`, a pruned
+        prefix by :func:`regions.check_farkas` and each identity by :func:`regions.check_identity`.
+        Every point lies in some cell, where ``L = L_P >= bound``: a global lower bound.
+        """
+        fields = {"type", "bound", "splits", "cells", "empty"}
+        if set(data) != fields:
+            _fail(f"{name}: a cell_cover has exactly the fields {sorted(fields)}")
+        bound = _rational(data["bound"], f"{name}.bound")
+        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(max(self.n, 1))), "lex")
+        texts = _list(data["splits"], f"{name}.splits")
+        budget.check("max_terms", len(texts), f"{name}.splits")
+        splits = [self.parse(text, f"{name}.splits[{i}]") for i, text in enumerate(texts)]
+        for i, text in enumerate(texts):
+            split = jets.polynomial(splits[i], self.variables, ctx)
+            budget.check("max_degree", split.total_degree(), f"{name}.splits[{i}]")
+            if split.is_constant():
+                _fail(f"{name}.splits[{i}]={_show(text)} is constant: a split needs a polynomial in the variables")
+        cover = regions.Cover(self.expr, self.variables, splits)
+
+        def polynomials(expressions, where):
+            try:
+                return [jets.polynomial(g, self.variables, ctx) for g in expressions]
+            except SymlandscapeError as exc:
+                _fail(f"{where}: a cell_cover needs polynomial pieces and constraints ({exc})")
+
+        def check_cell(entry, pattern):
+            where = f"{name}.cells[{list(pattern)}]"
+            if set(entry) != {"pattern", "terms"}:
+                _fail(f"{where} has exactly the fields pattern and terms")
+            piece, = polynomials([cover.piece(pattern)], where)
+            constraints = polynomials(cover.constraints(pattern), where)
+            regions.check_identity(piece - ctx.constant(bound), entry["terms"], constraints, self.read_rational,
+                                   self.polynomial_text, _fail, where, ctx)
+
+        def check_empty(entry, prefix):
+            where = f"{name}.empty[{list(prefix)}]"
+            if set(entry) != {"prefix", "multipliers"}:
+                _fail(f"{where} has exactly the fields prefix and multipliers")
+            regions.check_farkas(entry["multipliers"], polynomials(cover.constraints(prefix), where),
+                                 self.read_rational, _fail, where, ctx)
+
+        regions.check_cover(data, cover, check_cell, check_empty, _fail)
+        if not _is(self.value, bound):
+            _fail(f"{name}: the value at the point is {self.value}, not the lower bound {bound}")
 
     def check_eckart_young(self, data, name):
         """L = s‖W_N⋯W_1 X − Y‖²_F exactly, and L(θ0) = s(tr YYᵀ − λ_1 − ... − λ_p) = bound.

@@ -444,6 +444,15 @@ class _Writer:
                 self.eckart_young(data, "A global minimum")
             else:
                 self.structural(data, "A global minimum")
+        elif data.get("type") == "cell_cover":
+            cells, empty = len(data["cells"]), len(data["empty"])
+            splits = ", ".join(data["splits"])
+            doc.paragraph(f"A global minimum: closed cells cover all of space (one branch of every unit"
+                          + (f" and a sign of {splits}" if splits else "") + f"; {cells} cells"
+                          + (f", and {empty} empty prefixes cut by Farkas combinations" if empty else "")
+                          + "), and on each cell an exact "
+                          "identity shows that the loss's piece is at least ",
+                          Math(self.number(data["bound"]) + r" = L(\theta_0)"), ".")
         elif data["certificate"] == self.v.certificate.get("evidence", {}).get("minimum"):
             doc.paragraph("A global minimum: the identity above holds for every θ.")
         else:

@@ -9,6 +9,7 @@ written by hand, not taken from the producer.
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 import json
 
 import flint
@@ -347,11 +348,30 @@ def test_the_fallback_is_not_called_verified(monkeypatch):
     from symlandscape import critical
 
     monkeypatch.setattr(critical, "CERTIFIED_DEGREE", 1)
+    monkeypatch.setattr(critical, "_enclosure_verdict", lambda *args: (None, "switched off"))
     S = critical_points(landscape(QUARTIC))
     irrational = [p for p in S.points if not p.is_rational]
     assert [p.kind for p in irrational] == ["strict_local_min", "strict_local_min"]
     assert not any(p.verified for p in irrational)
     assert all(any("not checked by verify" in e for e in p.evidence) for p in irrational)
+
+
+def test_beyond_the_certified_degree_an_enclosure_certificate_verifies(monkeypatch):
+    # fields above CERTIFIED_DEGREE get a box certificate instead: one critical point in the box
+    # (Krawczyk) and the Hessian's inertia on the box; verify re-checks it from the loss alone
+    from symlandscape import critical
+
+    monkeypatch.setattr(critical, "CERTIFIED_DEGREE", 1)
+    L = landscape(QUARTIC)
+    S = critical_points(L)
+    irrational = [p for p in S.points if not p.is_rational]
+    assert [p.kind for p in irrational] == ["strict_local_min", "strict_local_min"]
+    for p in irrational:
+        assert p.verified and p.verdict.certificate["type"] == "enclosure_classification"
+        assert verify(p.verdict.certificate, L)
+        # the box holds the point's own enclosure
+        for (lo, hi), c in zip(p.verdict.certificate["box"], p.point.enclosure(128)):
+            assert Fraction(lo) < float(c.mid()) < Fraction(hi)
 
 
 def test_the_critical_command_prints_certificates_that_verify(tmp_path, capsys):

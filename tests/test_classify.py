@@ -305,11 +305,21 @@ def test_a_global_minimum_that_is_no_sum_of_squares():
     assert v.certificate["global"]["certificate"]["multiplier"] == {"reznick": 1}
 
 
-def test_global_status_unknown_is_honest():
-    # the five-sample ReLU network at (-7, -4, 1, 0): value 14, the global minimum (proven by the
-    # claim SCP16-relu outside classify); classify has no certificate of it and says so
+def test_global_status_of_the_five_sample_relu_network():
+    # the five-sample ReLU network at (-7, -4, 1, 0): value 14, the global minimum, proven by the
+    # cover of activation cells × the sign of v (the claim SCP16-relu derives 14 twice on its own)
     v = verdict_of("scp16-14")
-    assert v.value == 14 and v.global_min is None
+    assert v.value == 14 and v.global_min is True
+    assert v.certificate["global"]["type"] == "cell_cover" and v.certificate["global"]["bound"] == "14"
+
+
+def test_global_status_unknown_is_honest():
+    # L = x^2 + y^2 - x^2 y^2 tanh(x y)^2 / 100 at 0: a strict local minimum, not global (at
+    # x = y = 20, L = 800 - 1600 tanh(400)^2 < 0); classify finds no witness, and says unknown
+    L = Landscape.from_expression("x^2 + y^2 - x^2*y^2*tanh(x*y)^2/100", "x,y")
+    v = classify(L, (0, 0))
+    assert L.value((20, 20)) < 0
+    assert v.kind == "strict_local_min" and v.global_min is None
     assert "Global minimum: unknown" in v.explanation
 
 

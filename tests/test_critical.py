@@ -116,9 +116,21 @@ def test_positive_dimensional_sets_are_never_complete(method, loss, variables, d
     result = critical_points(Landscape.from_expression(loss, variables), method=method)
     assert (result.dimension, result.degree) == (dimension, degree)
     assert result.complex_count is None and result.real_count is None
-    assert result.complete is False and result.points == ()
+    assert result.complete is False
+    assert any("no finite list is complete" in e for e in result.not_established)
+    # sample points (critical points of the distance to a seeded random point): each one is a
+    # real critical point; the list is never called complete
+    assert result.points
+    L = Landscape.from_expression(loss, variables)
+    xs = [sympy.Symbol(v) for v in variables.split(",")]
+    gradient = [sympy.diff(sympy.sympify(loss.replace("^", "**"), locals=dict(zip(variables.split(","), xs))), x)
+                for x in xs]
+    for p in result.points:
+        values = [float(c) for c in p.coordinates]
+        assert all(abs(float(g.subs(dict(zip(xs, values))))) < 1e-9 for g in gradient)
     data = json.loads(result.render("json"))
     assert data["complete"] is False and data["complex_count"] is None
+    assert data["summary"]["sample_points"] == len(result.points) and data["summary"]["sample_target"]
 
 
 def test_box_keeps_points_inside():
@@ -245,3 +257,24 @@ def test_the_worked_example_compiles(engine, tmp_path):
                              + "\\end{document}\n", tmp_path, engine)
     assert overfull(log) == []
     assert "<math" in S.render("html") and "| point |" in S.render("markdown")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_non_radical_system_has_its_distinct_count_rederived(method):
+    # x^4 + y^4: the gradient (4x^3, 4y^3) has the one solution 0, of multiplicity 3 * 3 = 9; the
+    # count of distinct solutions is re-derived by the other engine before the list is complete
+    result = critical_points(Landscape.from_expression("x^4 + y^4", "x,y"), method=method)
+    assert (result.complex_count, result.distinct_complex_count, result.real_count) == (9, 1, 1)
+    assert result.complete is True
+    assert any("1 distinct complex solutions (9 with multiplicity" in e for e in result.established)
+
+
+def test_a_missing_distinct_solution_is_an_error(monkeypatch):
+    # an engine whose parametrization misses a solution of a non-radical system (msolve 0.10.1
+    # can): the second method's count disagrees, and the answer is rejected, never listed
+    from symlandscape import critical
+    from symlandscape.errors import EvaluationError
+
+    monkeypatch.setattr(critical, "_distinct_count", lambda *args: (2, "a second method"))
+    with pytest.raises(EvaluationError, match="a solution is missing"):
+        critical_points(Landscape.from_expression("x^4 + y^4", "x,y"))

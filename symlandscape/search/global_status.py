@@ -2,7 +2,8 @@
 
 Pairs with the checker's ``_Checker.check_global`` (and, for the loss's own form,
 ``_Checker.check_structural``).  ``global_min = true`` needs a certificate valid on all of
-space: one of the producers in :data:`GLOBAL_LOWER_BOUNDS`.  ``global_min = false`` needs a
+space: one of the producers in :data:`GLOBAL_LOWER_BOUNDS` (on a piecewise loss, a cover by
+closed cells, :mod:`symlandscape.search.cover`).  ``global_min = false`` needs a
 witness, a point of exactly lower value: on a descent curve, far along a line where the
 leading form of a polynomial loss is negative, or from seeded float descents rationalised
 and polished exactly.  The search for a witness spends a budget of exact evaluations
@@ -19,6 +20,7 @@ import numpy
 
 from .. import sos as sos_engine
 from ..errors import DomainError, SymlandscapeError
+from .cover import cover_bound
 from .curves import _RANDOM_DIRECTIONS, curves, homogeneous_parts
 from .positivity import _SEARCH_SIZE, eckart_young_bound, excess, sos, structural_bound
 from .scalars import _exact, _parse_rational, _rational_near, _sign, _sub, _sympy, _text
@@ -132,6 +134,12 @@ def eckart_young_everywhere(search):
     return None if found is None else (True, found)
 
 
+def cover_everywhere(search):
+    """Piecewise losses: closed cells covering all of space, on each an identity ``L_P − L0 >= 0``."""
+    found = cover_bound(search)
+    return None if found is None else (True, found)
+
+
 def reznick_everywhere(search):
     """``(1 + |θ|²)^k (L − L0)`` a sum of squares (k = 1, 2): L >= L0 everywhere (Reznick 1995).
 
@@ -159,7 +167,7 @@ def reznick_everywhere(search):
 
 #: Producers of ``global_min = true`` at a minimum, tried in order before any witness search
 #: (with ``global_search="off"`` only the loss's own form is read).
-GLOBAL_LOWER_BOUNDS = (sos_everywhere, structural_everywhere, eckart_young_everywhere)
+GLOBAL_LOWER_BOUNDS = (sos_everywhere, structural_everywhere, eckart_young_everywhere, cover_everywhere)
 
 
 def structural_global(search):
