@@ -68,6 +68,14 @@ def cases():
         "local_max", False
     yield "transcendental", "tanh network hidden [2, 2] at 0", \
         mlp([[1, -1]], [[1, 0]], hidden=[2, 2], activation="tanh", biases=False), (0,) * 8, None, None
+    for text, kind in (("x^2 + y^4 - tanh(y)^5", "local_min"), ("tanh(x)^2 + y^4 - y^5", "local_min"),
+                       ("x^2 + tanh(y^2)^2 - y^5", "local_min"), ("exp(x^2 + y^4 - y^5)", "local_min"),
+                       ("log(1 + x^2 + y^4) - y^5", "local_min"), ("tanh(x^2 + y^4 - y^5)", "local_min"),
+                       ("-tanh(x^2 + y^4)", "local_max"), ("tanh(x^2*y^2)", "local_min"),
+                       ("exp(-(x*y)^2)", "local_max"), ("log(1 + x^2*y^2)", "local_min"),
+                       ("-tanh((x - y)^2)", "local_max")):
+        # each degenerate at 0 (a singular Hessian); the kind read off the lowest-order terms by hand
+        yield "transcendental", f"{text} at 0", expr(text, "x,y"), (0, 0), kind, None
     yield "unbounded", "x^2 - x^3/1000", expr("x^2 - x^3/1000", "x"), (0,), "strict_local_min", False
     yield "unbounded", "x^2 + y^2 - x^2*y^2/100", expr("x^2 + y^2 - x^2*y^2/100", "x,y"), (0, 0), \
         "strict_local_min", False

@@ -415,6 +415,20 @@ class AlgebraicPoint:
         self._enclosures = {}
         self._extra = None
 
+    def sibling(self, index):
+        """The point at real root ``index`` of the same ``g``, sharing the coordinate polynomials
+        (a parametrization's real points differ only in the root: its polynomials are normalised
+        and sized once, not once per point)."""
+        other = object.__new__(AlgebraicPoint)
+        other.__dict__.update(self.__dict__)
+        other.index, other._coordinates, other._enclosures = index, None, {}
+        if other._extra is None:
+            other._extra = self._extra = self._coefficient_bits()
+        return other
+
+    def _coefficient_bits(self):
+        return max(_coefficient_bits(c) for c in [*self.q, self.denominator] if c is not None)
+
     @property
     def is_rational(self):
         return self.denominator is None and all(c.degree() <= 0 for c in self.q)
@@ -429,7 +443,7 @@ class AlgebraicPoint:
         # the coordinates' coefficients may have thousands of bits that cancel at the root: t is
         # enclosed, and the polynomials evaluated, with that many more bits
         if self._extra is None:
-            self._extra = max(_coefficient_bits(c) for c in [*self.q, self.denominator] if c is not None)
+            self._extra = self._coefficient_bits()
         t = self.t_enclosure(prec + self._extra)
         with flint.ctx.workprec(prec + self._extra):
             values = [_horner(c, t) if c.degree() > 0 else flint.arb(flint.fmpq(c.coeffs()[0]) if c.coeffs() else 0)

@@ -83,7 +83,10 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
     ``point`` may also be a real algebraic point (:class:`symlandscape.algebraic.AlgebraicPoint`,
     as :func:`symlandscape.critical_points` returns them) of a polynomial loss: a nondegenerate
     critical point there gets an ``algebraic_classification`` certificate
-    (:func:`symlandscape.algebraic_classify.classify_algebraic`).
+    (:func:`symlandscape.algebraic_classify.classify_algebraic`) when its field has degree at most
+    64, and an ``enclosure_classification`` certificate (one critical point in a box, its
+    Hessian's inertia on the box: :func:`symlandscape.algebraic_classify.classify_enclosure`)
+    beyond.
 
     >>> from symlandscape import Landscape
     >>> lee = Landscape.from_expression("(1 - w1*w2)^2", "w1,w2")
@@ -114,9 +117,13 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
     from .algebraic import AlgebraicPoint
 
     if isinstance(point, AlgebraicPoint):
-        from .algebraic_classify import classify_algebraic
+        from .algebraic import EXACT_DEGREE
+        from .algebraic_classify import classify_algebraic, classify_enclosure
 
-        return classify_algebraic(landscape, point)
+        if point.denominator is None and point.g.degree() <= EXACT_DEGREE:
+            return classify_algebraic(landscape, point)
+        # reductions modulo a field polynomial of large degree are slow: a box certificate instead
+        return classify_enclosure(landscape, point)
     pt = landscape.coerce_point(point)
     try:
         verdict = _Search(landscape, pt, seed, max_order, budget).run()

@@ -663,8 +663,10 @@ def _finite(landscape, poly, gradient, answer, engine, seed, box, seconds, class
         factors = [(f, 1)]
     for g, _mult in factors:
         g_int = algebraic._primitive(g)
-        for index in range(len(algebraic.real_roots(g_int))):
-            points.append(algebraic.AlgebraicPoint(g_int, index, residues, denominator))
+        count = len(algebraic.real_roots(g_int))
+        if count:
+            first = algebraic.AlgebraicPoint(g_int, 0, residues, denominator)
+            points.extend(first.sibling(index) for index in range(count))
     real_count = len(points)
     if box is not None:
         lo, hi = box
@@ -1219,6 +1221,9 @@ def _render_text(s):
     elif s.dimension > 0:
         lines += [f"critical set:   positive-dimensional: dimension {s.dimension}, degree {s.degree}",
                   "complete:       false"]
+        if s.points:
+            lines.append(f"sample points:  critical points of the squared distance to p = {s.summary.get('sample_target')} "
+                         "on the critical set (not the whole set)")
     else:
         lines += [f"complex count:  {s.complex_count} (with multiplicity; {s.distinct_complex_count} distinct)",
                   f"real count:     {s.real_count}" + (f" ({len(s.points)} in the box [{s.box[0]}, {s.box[1]}])"
@@ -1359,7 +1364,11 @@ def _render_worked(s, fmt):
                       align="rlrlll")
     elif s.dimension > 0:
         doc.paragraph(f"The critical set is infinite: it has dimension {s.dimension} and degree {s.degree} over the "
-                      "complex numbers. No finite list of its points is complete.")
+                      "complex numbers. No finite list of its points is complete."
+                      + (f" The points below are samples: critical points of the squared distance to "
+                         f"p = {s.summary.get('sample_target')} on the critical set, chosen to meet every component "
+                         "whose nearest point to p is a smooth point of the set's dimension (what was and was not "
+                         "proven is listed below)." if s.points else ""))
     else:
         doc.paragraph(f"There are {s.complex_count} complex critical points counted with multiplicity "
                       f"({s.distinct_complex_count} distinct), of which {s.real_count} are real"

@@ -106,6 +106,31 @@ region                      multipliers g and what the identity proves
                             neighbourhood of θ0)
 ==========================  ===========================================================
 
+**Taylor model** (``"type": "taylor_model"``, as ``evidence.minimum`` / ``maximum`` of a smooth
+loss with exp, log, tanh, sigmoid or rational powers; checked by
+:mod:`symlandscape.taylor_check`; fields ``order`` k (1 <= k <= 8), ``radius`` r > 0,
+``bound`` M >= 0 and ``certificate``, a ball ``sos``, no others).  With h = θ − θ0 and
+j = ⌊(k+1)/2⌋ the checker derives the exact Taylor polynomial Q of degree k at θ0 (every
+coefficient rational, else not verified) and, by truncated Taylor arithmetic over ``arb``
+balls on the box θ0 + [−r, r]^n, an enclosure of every ∂^αL(ξ)/α!, |α| = k+1; M must be
+at least Σ_α sup |∂^αL/α!| · r^{k+1−2j}, so the Lagrange remainder is at most M |h|^{2j} on
+the ball |h| <= r.  The ``sos`` must have region ``{"ball": r²}`` and prove
+±(Q − L0) − M |h|^{2j} = σ0 + σ1 (r² − |h|²) exactly: ±(L − L0) >= 0 on that ball, so
+``local_min`` (``local_max``) only.  Polynomial and piecewise losses are refused (a plain
+``sos`` covers them).
+
+**Composition bound** (``"type": "composition"``, as ``evidence.minimum``/``maximum``; fields
+``sense``, ``inner``, ``width``, no others; checked by :mod:`symlandscape.composition_check`).
+The loss as written must be ``c + s·φ(p)``: a sum of rational numbers and one product of
+rational numbers (s ≠ 0) and one call φ(p), φ one of exp, tanh, sigmoid, log, p a polynomial
+with rational coefficients; the checker reads c, s, φ and p off the loss itself.  ``inner`` is
+an ``sos`` (region ``"everywhere"`` or ``{"ball": r2}``) of p − p0 (inner sense lower) or
+p0 − p (upper), p0 = p(θ0); ``width`` is a rational δ > 0.  On I = [p0, p0 + δ] (upper:
+[p0 − δ, p0]), inside p > 0 for log, ``arb`` enclosures of φ' (bisected up to
+:data:`~symlandscape.composition_check.MAX_PIECES` pieces) must have one sign; near θ0 p stays
+in I, so L − L0 = s(φ(p) − φ(p0)) has the sign of s·sign(φ')·(±1), which must give ``sense``:
+a local minimum (maximum), not strict, never a global claim.
+
 **Eckart–Young bound** (``"type": "eckart_young"``, ``"theorem": "Eckart-Young-Mirsky"``;
 fields ``scale`` s > 0, ``X`` (d_x × m), ``Y`` (d_y × m), ``widths`` [d_x, d_1, ..., d_y],
 ``layers`` (for each W_k, its matrix of variable names) and ``bound``).  The checker builds
@@ -919,6 +944,16 @@ class _Checker:
                 _fail(f"{role}: an Eckart-Young bound proves a minimum, not a maximum")
             self.check_eckart_young(data, role)
             return
+        if data.get("type") == "taylor_model":
+            from . import taylor_check  # it reads its data with this module's readers
+
+            taylor_check.check(self, data, sense, role)
+            return
+        if data.get("type") == "composition":
+            from . import composition_check  # it reads its data with this module's readers
+
+            composition_check.check(self, data, sense, role)
+            return
         if data.get("type") == "sos":
             if self.kinks.units:
                 _fail(f"{role}: a piecewise landscape needs one sos per adjacent piece (type 'pieces')")
@@ -937,7 +972,12 @@ class _Checker:
         if covered != {p.pattern for p in self.proofs}:
             _fail(f"{role}.pieces must cover every piece adjacent to the point")
 
-    def check_sos(self, data, sense, name, *, everywhere, ball=False):
+    def context(self):
+        """The ``fmpq_mpoly`` context of the checker's polynomials: generators x0, x1, ... in the
+        order of the variables."""
+        return flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(max(self.n, 1))), "lex")
+
+    def check_sos(self, data, sense, name, *, everywhere, ball=False, residual=None):
         """L − L0 = Σ c_i q_i² (· g_i) exactly (``sense`` upper: L0 − L), c_i > 0.
 
         ``everywhere``: the identity is about the whole loss (not one piece at a kink).
@@ -948,16 +988,21 @@ class _Checker:
         constraint g_0 = r2 − Σ (θ_i − θ0_i)², r2 > 0: every multiplier is >= 0 on the closed
         ball of radius √r2 about θ0, so the identity proves L >= L0 (<=) there, and nowhere
         else.
+
+        ``residual``: a polynomial R (``fmpq_mpoly`` in the generators ``x0, x1, ...`` of
+        :meth:`context`) built by the caller; the identity is then ``R = Σ c_i q_i² (· g_i)`` and
+        proves R >= 0 on the region ("everywhere" or a ball; ``everywhere`` must be True), for
+        certificates whose claim is about a polynomial other than the loss.
         """
         unknown = set(data) - {"type", "sense", "region", "terms", "multiplier"}
         if unknown:
             _fail(f"{name} has fields {sorted(map(_show, unknown))[:5]} that are not part of a sum of squares")
         if data.get("sense") != sense:
             _fail(f"{name}.sense must be {sense!r}")
-        if not isinstance(self.value, flint.fmpq):
+        if residual is None and not isinstance(self.value, flint.fmpq):
             _fail(f"{name}: a sum of squares needs a rational value at the point")
         region = data["region"]
-        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(max(self.n, 1))), "lex")
+        ctx = self.context()
         if everywhere and isinstance(region, dict) and "ball" in region:
             if not ball:
                 _fail(f"{name}.region: a sum of squares on a ball proves a bound near the point only; "
@@ -988,11 +1033,16 @@ class _Checker:
                     _fail(f"{name}.region.ball={region['ball']} must be positive (it is the squared radius)")
                 distance = sum(((x - ctx.constant(c)) ** 2 for x, c in zip(ctx.gens(), self.pt)), ctx.constant(0))
                 constraints = (*constraints, ctx.constant(r2) - distance)
-        try:
-            P = jets.polynomial(target, self.variables, ctx)
-        except SymlandscapeError as exc:
-            _fail(f"{name}: a sum of squares needs a polynomial {'loss' if everywhere else 'piece'} ({exc})")
-        residual = P - ctx.constant(self.value) if sense == "lower" else ctx.constant(self.value) - P
+        if residual is None:
+            try:
+                P = jets.polynomial(target, self.variables, ctx)
+            except SymlandscapeError as exc:
+                _fail(f"{name}: a sum of squares needs a polynomial {'loss' if everywhere else 'piece'} ({exc})")
+            residual = P - ctx.constant(self.value) if sense == "lower" else ctx.constant(self.value) - P
+        elif not everywhere:
+            _fail(f"{name}: an identity for a stated polynomial holds everywhere or on a ball, not on a piece")
+        else:
+            P = residual
         if "multiplier" in data:
             # (1 + |θ|²)^k (L − L0) = Σ c q²: the weight is positive everywhere, so L − L0 >= 0 everywhere
             # (Reznick's multipliers make nonnegative forms such as Motzkin's sums of squares)

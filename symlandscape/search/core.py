@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import EvaluationError, KinkError, SymlandscapeError
 from ..verdict import Verdict
-from . import congruence, curves, global_status, gradient, kinks, positivity
+from . import composition, congruence, curves, global_status, gradient, kinks, positivity, taylor
 from .global_status import GLOBAL_SEARCH_BUDGET
 from .scalars import _Undecided, _exact, _outsized, _sympy, _text, _undecided
 
@@ -153,6 +153,10 @@ class Search:
                                                    (1, "upper", "maximum", "local_max", can_max)):
             if possible and sign not in found:
                 ball = positivity.ball_bound(self, sense)
+                if ball is None:
+                    ball = taylor.taylor_bound(self, sense)
+                if ball is None:
+                    ball = composition.composition_bound(self, sense)
                 if ball is not None:
                     self.evidence.pop("descent", None)
                     self.evidence.pop("ascent", None)
@@ -225,12 +229,8 @@ class Search:
             "local_min": ("The loss is its constant term plus terms that are nonnegative by their form, and "
                           "that constant is its value here: L >= L(θ0) everywhere, a minimum (possibly non-strict)."
                           if ev.get("minimum", {}).get("type") == "structural_lower_bound" else
-                          "An exact sum-of-squares identity shows L >= L(θ0) near the point"
-                          + (" on every adjacent piece" if ev.get("minimum", {}).get("type") == "pieces" else "")
-                          + ": a local minimum (possibly non-strict)."),
-            "local_max": "An exact sum-of-squares identity shows L <= L(θ0) near the point"
-                         + (" on every adjacent piece" if ev.get("maximum", {}).get("type") == "pieces" else "")
-                         + ": a local maximum (possibly non-strict).",
+                          _bound_words(ev.get("minimum", {}), ">=") + ": a local minimum (possibly non-strict)."),
+            "local_max": _bound_words(ev.get("maximum", {}), "<=") + ": a local maximum (possibly non-strict).",
         }
         if kind == "degenerate_saddle":
             down, up = ev["descent"], ev["ascent"]
@@ -255,3 +255,17 @@ class Search:
                       None: "Global minimum: unknown."}[global_min])
         lines.append(f"Random choices used seed={self.seed}.")
         return " ".join(lines)
+
+
+def _bound_words(bound, relation):
+    """The first sentence of an explanation of a local bound, by the kind of its certificate."""
+    kind = bound.get("type") if isinstance(bound, dict) else None
+    if kind == "taylor_model":
+        return (f"A Taylor model (the exact Taylor polynomial of order {bound.get('order')} and a remainder bound "
+                f"proven in ball arithmetic) with a sum-of-squares identity on a ball shows L {relation} L(θ0) near "
+                "the point")
+    if kind == "composition":
+        return (f"The loss is a monotone function of a polynomial whose extremum here is proven by a sum of squares, "
+                f"so L {relation} L(θ0) near the point")
+    return ("An exact sum-of-squares identity shows L " + relation + " L(θ0) near the point"
+            + (" on every adjacent piece" if kind == "pieces" else ""))

@@ -409,7 +409,10 @@ def polish(search, q):
             for s in (1, -1):
                 e = tuple(flint.fmpq(s * int(j == i)) for j in range(n))
                 spend(search)
-                c = [_exact(x) for x in search.L._along([q, e], 2)]
+                try:  # far from the point a transcendental loss may leave the budget (exp of a huge number)
+                    c = [_exact(x) for x in search.L._along([q, e], 2)]
+                except SymlandscapeError:
+                    continue
                 if not all(isinstance(x, flint.fmpq) for x in c) or c[2] <= 0 or c[1] >= 0:
                     continue
                 step = -c[1] / (2 * c[2])
