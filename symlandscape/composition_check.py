@@ -30,7 +30,7 @@ from .errors import SymlandscapeError
 # certificate of this type arrives, so the import is not circular)
 from .verify import _fail, _mapping, _rational, _show
 
-__all__ = ["MAX_PIECES", "OUTER", "Composite", "check", "composite", "derivative_sign"]
+__all__ = ["MAX_PIECES", "OUTER", "Composite", "check", "check_global", "composite", "derivative_sign"]
 
 _FIELDS = {"type", "sense", "inner", "width"}
 # arb working precision (bits): φ' is bounded away from 0 on a bounded interval, so narrower
@@ -44,7 +44,9 @@ MAX_PIECES = 256
 @dataclass(frozen=True)
 class Outer:
     """An outer function: its SymPy class, an ``arb`` enclosure of its derivative, and the left end of its
-    domain (None: all of R; 0: the open half-line t > 0)."""
+    domain (None: all of R; 0: the open half-line t > 0).  Each one is strictly increasing on all
+    of its domain (exp' = exp, tanh' = sech², σ' = σ(1 − σ) with 0 < σ < 1, log' = 1/t on t > 0),
+    which a global bound uses (:func:`check_global`)."""
 
     name: str
     function: type
@@ -204,3 +206,42 @@ def check(checker, data, sense, role):
               f"and p {'>=' if inner_sense == 'lower' else '<='} p0 near the point gives "
               f"L {'>=' if proven == 'lower' else '<='} L0: a {'minimum' if proven == 'lower' else 'maximum'}, "
               f"not a {'minimum' if sense == 'lower' else 'maximum'}")
+
+
+def check_global(checker, data, name="global"):
+    """Check a global ``composition`` bound: ``L >= L(θ0)`` wherever L is defined.
+
+    Fields (exactly): ``type`` "composition" and ``inner``, an ``sos`` on all of space (region
+    "everywhere") for p − p0 (sense lower) or p0 − p (upper).  Every φ of :data:`OUTER` is strictly
+    increasing on all of its domain, so with p >= p0 (p <= p0) everywhere, L − L0 = s·(φ(p) − φ(p0))
+    has the sign of s (of −s) at every point where L is defined; it must be >= 0.
+
+    >>> from symlandscape import Landscape, classify
+    >>> v = classify(Landscape.from_expression("log(1 + x^2*y^2)", "x,y"), (0, 0))
+    >>> v.global_min, v.certificate["global"]["type"], v.certificate["global"]["inner"]["region"]
+    (True, 'composition', 'everywhere')
+    """
+    data = _mapping(data, name, "composition")
+    if set(data) != {"type", "inner"}:
+        _fail(f"{name}: a global composition bound has exactly the fields type and inner")
+    form = composite(checker.expr)
+    if form is None:
+        _fail(f"{name}: the loss is not written c + s·φ(p) with rational c, s and φ one of {sorted(OUTER)}")
+    ctx = checker.context()
+    try:
+        p = jets.polynomial(form.inner, checker.variables, ctx)
+    except SymlandscapeError as exc:
+        _fail(f"{name}: the argument of {form.outer} is not a polynomial with rational coefficients ({exc})")
+    p0 = p(*checker.pt)
+    inner = _mapping(data["inner"], f"{name}.inner", "sos")
+    if inner.get("region") != "everywhere":
+        _fail(f"{name}.inner.region must be 'everywhere': a global bound needs p's bound on all of space")
+    inner_sense = inner.get("sense")
+    if inner_sense not in ("lower", "upper"):
+        _fail(f"{name}.inner.sense={_show(inner_sense)} must be 'lower' (p >= p0) or 'upper' (p <= p0)")
+    residual = p - ctx.constant(p0) if inner_sense == "lower" else ctx.constant(p0) - p
+    checker.check_sos(inner, inner_sense, f"{name}.inner", everywhere=True, residual=residual)
+    if (1 if form.scale > 0 else -1) * (1 if inner_sense == "lower" else -1) < 0:
+        _fail(f"{name}: with s = {form.scale} and p {'>=' if inner_sense == 'lower' else '<='} p0 everywhere, "
+              f"{form.outer} increasing gives L <= L0: an upper bound, not a global minimum")
+

@@ -129,7 +129,10 @@ p0 − p (upper), p0 = p(θ0); ``width`` is a rational δ > 0.  On I = [p0, p0 +
 [p0 − δ, p0]), inside p > 0 for log, ``arb`` enclosures of φ' (bisected up to
 :data:`~symlandscape.composition_check.MAX_PIECES` pieces) must have one sign; near θ0 p stays
 in I, so L − L0 = s(φ(p) − φ(p0)) has the sign of s·sign(φ')·(±1), which must give ``sense``:
-a local minimum (maximum), not strict, never a global claim.
+a local minimum (maximum), not strict.  As ``global`` (fields ``type`` and ``inner`` only) it
+proves a global minimum: ``inner`` must hold on all of space, and as every such φ is
+increasing on its whole domain, L − L0 has the sign of s·(±1) wherever L is defined, which
+must be >= 0 (:func:`symlandscape.composition_check.check_global`).
 
 **Eckart–Young bound** (``"type": "eckart_young"``, ``"theorem": "Eckart-Young-Mirsky"``;
 fields ``scale`` s > 0, ``X`` (d_x × m), ``Y`` (d_y × m), ``widths`` [d_x, d_1, ..., d_y],
@@ -614,6 +617,11 @@ class _Checker:
                 return
             if data.get("type") == "cell_cover":
                 self.check_cover(data, "global")
+                return
+            if data.get("type") == "composition":
+                from . import composition_check
+
+                composition_check.check_global(self, data)
                 return
             data = _mapping(data, "global", "global_lower_bound")
             self.check_sos(_mapping(data["certificate"], "global.certificate", "sos"), "lower",

@@ -296,3 +296,46 @@ def test_no_bound_where_the_inner_polynomial_has_a_saddle():
     assert search_composition.composition_bound(search, "lower") is None
     assert "no sum of squares shows a local minimum of p (seed=0)" in search.notes[-1]
     assert _classified(text).kind == "degenerate_saddle"
+
+
+# -- global bounds: p's bound on all of space, φ increasing on all of its domain ----------------
+
+@pytest.mark.parametrize("text", ["tanh(x^2*y^2)", "log(1 + x^2*y^2)", "exp((x - y)^2)", "2 + 3*sigmoid(x^2*y^2)"])
+def test_a_global_minimum_through_an_increasing_function(text):
+    # p = (xy)^2 or (x - y)^2 >= 0 = p(0) everywhere and φ is increasing, s > 0: L >= L(0) everywhere
+    v = _classified(text)
+    assert v.kind == "local_min" and v.global_min is True and v.verified
+    assert v.certificate["global"]["type"] == "composition"
+    assert v.certificate["global"]["inner"]["region"] == "everywhere"
+
+
+def test_forged_global_composition_bounds():
+    cert = certificate("tanh(x^2*y^2)")
+    # moved to -tanh(x^2 y^2): L <= L(0) everywhere, so 0 is a global maximum, not a minimum
+    # (L(1, 1) = -tanh(1) < 0 = L(0, 0) shows it exactly)
+    assert value("-tanh(x^2*y^2)", (1, 1)) == -sympy.tanh(1)
+    rejected(copy.deepcopy(cert), "-tanh(x^2*y^2)", "not a global minimum|a minimum|maximum")
+    # the global part on its own: 1 - tanh(x^2 y^2) has a local maximum at 0 (its own certificate),
+    # and the global bound of tanh(x^2 y^2) claims a global minimum there: s = -1 makes it an upper bound
+    L = landscape("1 - tanh(x^2*y^2)")
+    forged = copy.deepcopy(_classified("1 - tanh(x^2*y^2)").certificate)
+    assert forged["kind"] == "local_max"
+    forged["global_min"], forged["global"] = True, copy.deepcopy(cert["global"])
+    with pytest.raises(CertificateError, match="an upper bound, not a global minimum"):
+        verify(forged, L)
+    # p's bound on a ball only is no global bound
+    ball = copy.deepcopy(cert)
+    ball["global"]["inner"]["region"] = {"ball": "1"}
+    rejected(ball, "tanh(x^2*y^2)", "must be 'everywhere'")
+    # an extra field
+    extra = copy.deepcopy(cert)
+    extra["global"]["width"] = "1/4"
+    rejected(extra, "tanh(x^2*y^2)", "exactly the fields type and inner")
+    # the inner identity for another polynomial: moved to tanh(x^2 y^2 - x^3), where
+    # L(1/2, 0) = tanh(-1/8) < 0 = L(0, 0)
+    assert value("tanh(x^2*y^2 - x^3)", (sympy.Rational(1, 2), 0)) == sympy.tanh(sympy.Rational(-1, 8))
+    rejected(copy.deepcopy(cert), "tanh(x^2*y^2 - x^3)", "does not hold|not 0|critical")
+    # the inner sense flipped: p <= p0 everywhere is false, and would give an upper bound
+    flipped = copy.deepcopy(cert)
+    flipped["global"]["inner"]["sense"] = "upper"
+    rejected(flipped, "tanh(x^2*y^2)", "does not hold|upper bound")

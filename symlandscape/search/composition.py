@@ -96,3 +96,35 @@ def _inner_sos(search, p, pt, sense, names):
         return sos_engine.local_attempt(p, pt, sense=sense, variables=names, max_basis=_LOCAL_BASIS,
                                         time_limit=None, seed=search.seed).found
     return None
+
+
+def composition_everywhere(search):
+    """``L >= L(θ0)`` on all of space from ``L = c + s·φ(p)``: p's bound everywhere and φ increasing,
+    as a global ``composition`` certificate, or None."""
+    if search.n == 0 or search.n > _SDP_SIZE:
+        return None
+    form = composite(search.L.expression)
+    if form is None:
+        return None
+    variables = list(search.L.variables)
+    names = [str(v) for v in variables]
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(names), "lex")
+    try:
+        p = polynomial(form.inner, variables, ctx)
+    except SymlandscapeError:
+        return None
+    pt = list(search.pt)
+    # every φ is increasing: a minimum of L needs p >= p0 when s > 0, p <= p0 when s < 0
+    inner_sense = "lower" if form.scale > 0 else "upper"
+    p0 = ctx.constant(p(*pt))
+    R = p - p0 if inner_sense == "lower" else p0 - p
+    found = sos_engine.attempt(R, zeros=[pt], max_basis=_SDP_BASIS, time_limit=None, seed=search.seed).found
+    if found is None:
+        return None
+    search.notes.append(f"The loss is c + s·{form.outer}(p) with s = {form.scale}, {form.outer} is increasing, and a "
+                        f"sum of squares shows p {'>=' if inner_sense == 'lower' else '<='} p(θ0) everywhere "
+                        f"(seed={search.seed}): L >= L(θ0) everywhere.")
+    return {"type": "composition",
+            "inner": {"type": "sos", "region": "everywhere", "sense": inner_sense,
+                      "terms": found.certificate_terms(names)}}
+

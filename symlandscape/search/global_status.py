@@ -140,6 +140,14 @@ def cover_everywhere(search):
     return None if found is None else (True, found)
 
 
+def composition_global(search):
+    """``L = c + s·φ(p)`` with φ increasing and p's bound everywhere: L >= L(θ0) on all of space."""
+    from .composition import composition_everywhere
+
+    found = composition_everywhere(search)
+    return None if found is None else (True, found)
+
+
 def reznick_everywhere(search):
     """``(1 + |θ|²)^k (L − L0)`` a sum of squares (k = 1, 2): L >= L0 everywhere (Reznick 1995).
 
@@ -167,7 +175,8 @@ def reznick_everywhere(search):
 
 #: Producers of ``global_min = true`` at a minimum, tried in order before any witness search
 #: (with ``global_search="off"`` only the loss's own form is read).
-GLOBAL_LOWER_BOUNDS = (sos_everywhere, structural_everywhere, eckart_young_everywhere, cover_everywhere)
+GLOBAL_LOWER_BOUNDS = (sos_everywhere, structural_everywhere, eckart_young_everywhere, cover_everywhere,
+                       composition_global)
 
 
 def structural_global(search):
