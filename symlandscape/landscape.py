@@ -359,6 +359,9 @@ class SymbolicLandscape(Landscape):
     #: SymPy's diff (results in their natural form, ``1 - tanh(1/3)**2``); deeper, diff can run
     #: for minutes (x^x^...^x) and one expansion of order 2 gives them instead.
     DIFF_DEPTH = 6
+    #: Beyond this many variables the n(n+1)/2 diffs cost far more than one expansion of order 2
+    #: (a tanh network with 105 parameters at 0: 19 s by diff, 0.015 s by the expansion).
+    DIFF_VARIABLES = 8
 
     def __init__(self, variables, expression):
         super().__init__(variables)
@@ -366,7 +369,8 @@ class SymbolicLandscape(Landscape):
         self._first = None
         self._second = {}  # second derivatives, by diff
         self._jets = None  # or the point, gradient and Hessian by second-order jets
-        self._by_diff = _function_depth(expression) <= self.DIFF_DEPTH
+        self._by_diff = (_function_depth(expression) <= self.DIFF_DEPTH
+                         and len(self._variables) <= self.DIFF_VARIABLES)
         self._conditions = None  # the domain the engine itself checks (see _inside)
 
     @property

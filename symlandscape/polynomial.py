@@ -817,8 +817,9 @@ class _Jets:
         if isinstance(c, sympy.Rational):
             budget.check_bits(max(_bits(c), 1) * (abs(int(r.p)) // int(r.q) + 1),
                               lambda: f"{_short(node)} at the point")
-        powers = [self.function(lambda z, **kw: sympy.Pow(z, k, **kw), c) if (sign or k > 0) else sympy.S.Zero
-                  for k in (r, r - 1, r - 2)]
+        # at a vanishing base c^k is 0 for k > 0 and 1 for k = 0; for k < 0 its factor r (r - 1) is 0
+        powers = [self.function(lambda z, **kw: sympy.Pow(z, k, **kw), c) if sign else
+                  sympy.S.One if k == 0 else sympy.S.Zero for k in (r, r - 1, r - 2)]
         return self.compose(a, powers[0], self.mul(r, powers[1]), self.mul(r * (r - 1), powers[2]))
 
 
