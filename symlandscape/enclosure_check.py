@@ -93,6 +93,7 @@ def check(certificate, expression, variables, domain):
             on_box, at_centre = _powers(X, degrees), _powers(m, degrees)
             J = [[None] * n for _ in range(n)]
             for i in range(n):
+                deadline.check("the Hessian on the box")
                 for j in range(i, n):  # the Hessian is symmetric: each entry once
                     J[i][j] = J[j][i] = _evaluate(hessian[i][j], on_box)
             problem, hopeless = _krawczyk([_evaluate(g, at_centre) for g in gradient], J, X, m, box)

@@ -263,6 +263,8 @@ def _gradient(gradient, variables):
             names = tuple(variables)
         except TypeError:
             raise InvalidArgument(f"variables={variables!r} must be a sequence of names") from None
+    if isinstance(gradient, (str, bytes, dict)):
+        gradient = None  # a single object, not a list of components
     try:
         gradient = list(gradient)
     except TypeError:

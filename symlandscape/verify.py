@@ -119,6 +119,18 @@ the ball |h| <= r.  The ``sos`` must have region ``{"ball": r²}`` and prove
 ``local_min`` (``local_max``) only.  Polynomial and piecewise losses are refused (a plain
 ``sos`` covers them).
 
+**Quasi-homogeneous bound** (``"type": "quasi_homogeneous"``, as ``evidence.minimum`` /
+``maximum`` of a smooth polynomial loss with a rational value; checked by
+:mod:`symlandscape.quasi_check`; fields ``weights`` (one integer 1 <= w_i <= 32 per variable),
+``degree`` d (2 <= d <= 64, divisible by every 2 w_i), ``epsilon`` ε > 0, ``eta`` η with
+0 < η <= 1 and ``certificate``, an ``sos`` with region ``"everywhere"``; no others).  With
+h = θ − θ0 the checker expands f(h) = L(θ0 + h) − L(θ0), requires every monomial to have
+weighted degree w·α >= d, splits f = f_0 + f_+ (f_0 the nonzero part of weighted degree d),
+requires S = Σ_{c h^α in f_+} |c| η^{w·α − d} < ε exactly, and checks
+±f_0 − ε N = Σ c_i q_i² exactly with N = Σ h_i^{d/w_i}.  As |h^α| <= N^{w·α/d}, on
+N <= η^d this gives |f_+| <= S N < ε N <= ±f_0, so ±(L − L0) > 0 there for h ≠ 0: a strict
+minimum (maximum) near θ0, stated as ``local_min`` (``local_max``); never a global claim.
+
 **Composition bound** (``"type": "composition"``, as ``evidence.minimum``/``maximum``; fields
 ``sense``, ``inner``, ``width``, no others; checked by :mod:`symlandscape.composition_check`).
 The loss as written must be ``c + s·φ(p)``: a sum of rational numbers and one product of
@@ -956,6 +968,11 @@ class _Checker:
             from . import taylor_check  # it reads its data with this module's readers
 
             taylor_check.check(self, data, sense, role)
+            return
+        if data.get("type") == "quasi_homogeneous":
+            from . import quasi_check  # it reads its data with this module's readers
+
+            quasi_check.check(self, data, sense, role)
             return
         if data.get("type") == "composition":
             from . import composition_check  # it reads its data with this module's readers

@@ -741,7 +741,7 @@ def test_sixty_variables_verify_quickly():
 
 def test_max_seconds_bounds_the_check(minimum):
     # a box too wide on a loss with many terms: every precision up to the bound is tried (about 2 s
-    # here) unless the time bound stops it first; the bound is checked between precisions
+    # here) unless the time bound stops it first; the bound is checked for each row of the Hessian
     n = 12
     names = [f"x{i}" for i in range(n)]
     L = _landscape("(" + " + ".join(names) + ")^6 + " + " + ".join(f"{v}^2" for v in names), ",".join(names))
@@ -750,5 +750,5 @@ def test_max_seconds_bounds_the_check(minimum):
                  evidence={"inertia": {"type": "interval_congruence", "order": list(range(n)), "pairs": []}})
     start = time.perf_counter()
     with budget.limits(max_seconds=0.3):
-        _rejects(cert, L, "the enclosures on the box did not finish within 0.3 s")
-    assert time.perf_counter() - start < 3
+        _rejects(cert, L, "on the box did not finish within 0.3 s")
+    assert time.perf_counter() - start < 1.5

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import EvaluationError, KinkError, SymlandscapeError
 from ..verdict import Verdict
-from . import composition, congruence, curves, global_status, gradient, kinks, positivity, taylor
+from . import composition, congruence, curves, global_status, gradient, kinks, positivity, quasi, taylor
 from .global_status import GLOBAL_SEARCH_BUDGET
 from .scalars import _Undecided, _exact, _outsized, _sympy, _text, _undecided
 
@@ -152,7 +152,9 @@ class Search:
         for sign, sense, role, kind, possible in ((-1, "lower", "minimum", "local_min", can_min),
                                                    (1, "upper", "maximum", "local_max", can_max)):
             if possible and sign not in found:
-                ball = positivity.ball_bound(self, sense)
+                ball = quasi.quasi_bound(self, sense)
+                if ball is None:
+                    ball = positivity.ball_bound(self, sense)
                 if ball is None:
                     ball = taylor.taylor_bound(self, sense)
                 if ball is None:
