@@ -21,7 +21,7 @@ from . import budget, jets
 from .errors import SymlandscapeError
 # the checker's readers of JSON data and its messages (verify imports this module only when a
 # certificate of this type arrives, so the import is not circular)
-from .verify import _clip, _fail, _integer, _list, _mapping, _rational, _show
+from .verify import _clip, _fail, _fields, _integer, _list, _mapping, _rational, _same_inertia, _show
 
 __all__ = ["check", "KINDS", "MAX_PRECISION"]
 
@@ -73,10 +73,7 @@ class _Algebraic:
 
     def run(self):
         cert = self.cert
-        if set(cert) != _FIELDS:
-            extra, missing = sorted(set(cert) - _FIELDS), sorted(_FIELDS - set(cert))
-            _fail(f"an algebraic_classification certificate has exactly the fields {sorted(_FIELDS)} "
-                  f"(unknown: {extra[:5]}, missing: {missing})")
+        _fields(cert, _FIELDS, "an algebraic_classification certificate")
         if cert["kind"] not in KINDS:
             _fail(f"kind={_show(cert['kind'])}: an algebraic certificate states one of {list(KINDS)} (a "
                   "nondegenerate critical point)")
@@ -255,12 +252,7 @@ def read_congruence(data, n):
 
 def compare_inertia(counts, stated, kind):
     """The certified ``counts`` must be the stated ``hessian_inertia``, and decide ``kind``."""
-    stated = _mapping(stated, "hessian_inertia")
-    if set(stated) != {"positive", "negative", "zero"}:
-        _fail("hessian_inertia must have exactly the keys positive, negative, zero")
-    for key in ("positive", "negative", "zero"):
-        if _integer(stated[key], f"hessian_inertia.{key}") != counts[key]:
-            _fail(f"hessian_inertia.{key}={stated[key]} but the certified elimination gives {counts[key]}")
+    _same_inertia(stated, counts, "the certified elimination")
     if kind == "strict_local_min" and counts["negative"]:
         _fail("strict_local_min needs a positive definite Hessian")
     if kind == "strict_local_max" and counts["positive"]:

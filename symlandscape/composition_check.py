@@ -28,7 +28,7 @@ from .activations import sigmoid
 from .errors import SymlandscapeError
 # the checker's readers of JSON data and its messages (verify imports this module only when a
 # certificate of this type arrives, so the import is not circular)
-from .verify import _fail, _mapping, _rational, _show
+from .verify import _fail, _fields, _mapping, _rational, _show
 
 __all__ = ["MAX_PIECES", "OUTER", "Composite", "check", "check_global", "composite", "derivative_sign"]
 
@@ -163,10 +163,7 @@ def check(checker, data, sense, role):
     symlandscape.errors.CertificateError: minimum: s·φ(p) with s = -2, tanh increasing and p >= p0 near the point gives L <= L0: a maximum, not a minimum
     """
     data = _mapping(data, f"evidence.{role}", "composition")
-    if set(data) != _FIELDS:
-        extra, missing = sorted(map(_show, set(data) - _FIELDS)), sorted(_FIELDS - set(data))
-        _fail(f"{role}: a composition bound has exactly the fields {sorted(_FIELDS)} "
-              f"(unknown: {extra[:5]}, missing: {missing})")
+    _fields(data, _FIELDS, f"{role}: a composition bound")
     if data["sense"] != sense:
         _fail(f"{role}.sense must be {sense!r}")
     form = composite(checker.expr)
@@ -222,8 +219,7 @@ def check_global(checker, data, name="global"):
     (True, 'composition', 'everywhere')
     """
     data = _mapping(data, name, "composition")
-    if set(data) != {"type", "inner"}:
-        _fail(f"{name}: a global composition bound has exactly the fields type and inner")
+    _fields(data, {"type", "inner"}, f"{name}: a global composition bound")
     form = composite(checker.expr)
     if form is None:
         _fail(f"{name}: the loss is not written c + s·φ(p) with rational c, s and φ one of {sorted(OUTER)}")

@@ -21,7 +21,7 @@ from .algebraic_check import KINDS, MAX_PRECISION, compare_inertia, pivot_signs,
 from .errors import SymlandscapeError
 # the checker's readers of JSON data and its messages (verify imports this module only when a
 # certificate of this type arrives, so the import is not circular)
-from .verify import _clip, _fail, _list, _mapping, _rational
+from .verify import _clip, _fail, _fields, _list, _rational
 
 __all__ = ["check"]
 
@@ -53,10 +53,7 @@ def check(certificate, expression, variables, domain):
     symlandscape.errors.CertificateError: not verified: I - Y J(X) has a row sum that is not below 1 (row 0): the box is too wide
     """
     cert = certificate
-    if set(cert) != _FIELDS:
-        extra, missing = sorted(set(cert) - _FIELDS), sorted(_FIELDS - set(cert))
-        _fail(f"an enclosure_classification certificate has exactly the fields {sorted(_FIELDS)} "
-              f"(unknown: {extra[:5]}, missing: {missing})")
+    _fields(cert, _FIELDS, "an enclosure_classification certificate")
     if cert["kind"] not in KINDS:
         _fail(f"kind must be one of {list(KINDS)}: an enclosure certificate is for a nondegenerate critical point")
     if cert["critical"] is not True:

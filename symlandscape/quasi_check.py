@@ -33,7 +33,7 @@ import flint
 
 from . import budget, jets
 from .errors import SymlandscapeError
-from .verify import _fail, _integer, _list, _mapping, _rational, _show
+from .verify import _fail, _fields, _integer, _list, _mapping, _rational
 
 __all__ = ["weighted_parts", "tail_sum", "check", "MAX_DEGREE", "MAX_WEIGHT"]
 
@@ -93,11 +93,7 @@ def check(checker, data, sense, role):
     """
     name = f"evidence.{role}"
     data = _mapping(data, name, "quasi_homogeneous")
-    if set(data) != _FIELDS:
-        extra, missing = set(data) - _FIELDS, _FIELDS - set(data)
-        _fail(f"{name}: a quasi_homogeneous bound has exactly the fields {sorted(_FIELDS)}"
-              + (f"; unknown {sorted(map(_show, extra))[:5]}" if extra else "")
-              + (f"; missing {sorted(missing)}" if missing else ""))
+    _fields(data, _FIELDS, f"{name}: a quasi_homogeneous bound")
     if checker.kinks.units:
         _fail(f"{name}: a quasi-homogeneous bound needs a smooth polynomial loss; this one has nonsmooth units")
     if not checker.n:

@@ -41,7 +41,7 @@ import sympy
 from . import budget, jets
 from .activations import sigmoid
 from .errors import EvaluationError
-from .verify import _dyadic, _fail, _integer, _mapping, _rational, _show
+from .verify import _dyadic, _fail, _fields, _integer, _mapping, _rational
 
 __all__ = ["taylor_polynomial", "remainder_bound", "check", "MAX_ORDER", "PRECISION"]
 
@@ -387,11 +387,7 @@ def check(checker, data, sense, role):
     """
     name = f"evidence.{role}"
     data = _mapping(data, name, "taylor_model")
-    if set(data) != _FIELDS:
-        extra, missing = set(data) - _FIELDS, _FIELDS - set(data)
-        _fail(f"{name}: a taylor_model has exactly the fields {sorted(_FIELDS)}"
-              + (f"; unknown {sorted(map(_show, extra))[:5]}" if extra else "")
-              + (f"; missing {sorted(missing)}" if missing else ""))
+    _fields(data, _FIELDS, f"{name}: a taylor_model")
     if checker.kinks.units:
         _fail(f"{name}: a Taylor model needs a smooth loss; this one has nonsmooth units (use per-piece bounds)")
     if jets.is_polynomial(checker.expr):

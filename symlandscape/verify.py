@@ -313,6 +313,24 @@ def _mapping(data, name, kind=None):
     return data
 
 
+def _fields(data, fields, what):
+    """Fail unless the mapping ``data`` has exactly ``fields``, naming the unknown and the missing ones."""
+    if set(data) != fields:
+        extra = sorted(k if isinstance(k, str) and len(k) <= 60 else _show(k) for k in set(data) - fields)
+        _fail(f"{what} has exactly the fields {sorted(fields)} (unknown: {extra[:5]}, missing: "
+              f"{sorted(fields - set(data))})")
+
+
+def _same_inertia(stated, counts, by):
+    """The stated ``hessian_inertia`` must be the ``counts`` certified ``by`` a congruence or an elimination."""
+    stated = _mapping(stated, "hessian_inertia")
+    if set(stated) != {"positive", "negative", "zero"}:
+        _fail("hessian_inertia must have exactly the keys positive, negative, zero")
+    for key in ("positive", "negative", "zero"):
+        if _integer(stated[key], f"hessian_inertia.{key}") != counts[key]:
+            _fail(f"hessian_inertia.{key}={stated[key]} but {by} gives {counts[key]}")
+
+
 def _list(data, name, length=None):
     if not isinstance(data, list):
         _fail(f"{name} must be a list, got {type(data).__name__}")
@@ -571,12 +589,7 @@ class _Checker:
         if stated is None or not has:
             _fail("the Hessian exists at this point: hessian_inertia and evidence.inertia are required")
         counts = self.check_congruence(self.evidence["inertia"])
-        stated = _mapping(stated, "hessian_inertia")
-        if set(stated) != {"positive", "negative", "zero"}:
-            _fail("hessian_inertia must have exactly the keys positive, negative, zero")
-        for key in ("positive", "negative", "zero"):
-            if _integer(stated[key], f"hessian_inertia.{key}") != counts[key]:
-                _fail(f"hessian_inertia.{key}={stated[key]} but the congruence gives {counts[key]}")
+        _same_inertia(stated, counts, "the congruence")
         return counts
 
     def check_kind(self, inertia):
@@ -1325,14 +1338,8 @@ def _dyadic(x):
 # exact arithmetic helpers: fmpq where possible, SymPy numbers otherwise
 
 
-def _exact(x):
-    if isinstance(x, flint.fmpq):
-        return x
-    if isinstance(x, (int, flint.fmpz)):
-        return flint.fmpq(int(x))
-    if isinstance(x, sympy.Rational):
-        return flint.fmpq(int(x.p), int(x.q))
-    return sympy.sympify(x) if not isinstance(x, sympy.Basic) else x
+# the checker reads every exact number one way: fmpq where rational, else a SymPy constant
+_exact = jets._number
 
 
 def _symbolic(x):

@@ -447,7 +447,7 @@ class _Writer:
         elif data.get("type") == "cell_cover":
             cells, empty = len(data["cells"]), len(data["empty"])
             splits = ", ".join(data["splits"])
-            doc.paragraph(f"A global minimum: closed cells cover all of space (one branch of every unit"
+            doc.paragraph("A global minimum: closed cells cover all of space (one branch of every unit"
                           + (f" and a sign of {splits}" if splits else "") + f"; {cells} cells"
                           + (f", and {empty} empty prefixes cut by Farkas combinations" if empty else "")
                           + "), and on each cell an exact "
