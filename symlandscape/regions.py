@@ -223,53 +223,69 @@ def check_pieces(data, kinks, read_number, read_polynomial, fail):
         fail("pieces.full and pieces.empty must be lists")
     budget.check("max_terms", len(full) + len(empty), "pieces.full and pieces.empty")
     depth = len(kinks.kink_units)
-
-    def pattern_of(entry, key, name):
-        if not isinstance(entry, dict):
-            fail(f"{name} must be an object")
-        value = entry.get(key)
-        if not isinstance(value, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in value):
-            fail(f"{name}.{key} must be a list of branch indices")
-        return tuple(value)
-
     listed = {}
     for i, entry in enumerate(full):
-        pattern = pattern_of(entry, "pattern", f"pieces.full[{i}]")
+        pattern = _branch_indices(entry, "pattern", f"pieces.full[{i}]", fail)
         if pattern in listed:
             fail(f"pieces.full lists the pattern {list(pattern)} twice")
         listed[pattern] = entry
     pruned = {}
     for i, entry in enumerate(empty):
-        prefix = pattern_of(entry, "prefix", f"pieces.empty[{i}]")
+        prefix = _branch_indices(entry, "prefix", f"pieces.empty[{i}]", fail)
         if prefix in pruned or not 1 <= len(prefix) <= depth:
             fail(f"pieces.empty[{i}].prefix={list(prefix)} is repeated or has the wrong length")
         pruned[prefix] = entry
 
-    proofs, visited = [], set()
-
-    def walk(prefix):
-        if prefix in pruned:
-            visited.add(("empty", prefix))
-            _check_empty(pruned[prefix], prefix, kinks, read_number, read_polynomial, fail)
-            return
-        if len(prefix) == depth:
-            if prefix not in listed:
-                fail(f"the pattern {list(prefix)} is neither listed as a piece nor inside a pruned prefix: "
-                     "the pieces do not cover a neighbourhood")
-            visited.add(("full", prefix))
-            proofs.append(_check_full(listed[prefix], prefix, kinks, read_number, fail))
-            return
-        for b in kinks.active[len(prefix)]:
-            walk(prefix + (b,))
-
-    walk(())
-    extra = [list(p) for p in listed if ("full", p) not in visited] + [
-        list(p) for p in pruned if ("empty", p) not in visited]
-    if extra:
-        fail(f"pieces lists {extra[:3]} that are not reached (inactive branches or inside a pruned prefix)")
+    proofs = []
+    _walk_tree(listed, pruned, depth, lambda level: kinks.active[level],
+               lambda entry, pattern: proofs.append(_check_full(entry, pattern, kinks, read_number, fail)),
+               lambda entry, prefix: _check_empty(entry, prefix, kinks, read_number, read_polynomial, fail), fail,
+               lambda prefix: f"the pattern {list(prefix)} is neither listed as a piece nor inside a pruned prefix: "
+                              "the pieces do not cover a neighbourhood",
+               lambda extra: f"pieces lists {extra} that are not reached (inactive branches or inside a pruned "
+                             "prefix)")
     if not proofs:
         fail("pieces: no full-dimensional piece is listed")
     return proofs
+
+
+def _branch_indices(entry, key, name, fail):
+    """``entry[key]``, a list of branch indices, as a tuple."""
+    if not isinstance(entry, dict):
+        fail(f"{name} must be an object")
+    value = entry.get(key)
+    if not isinstance(value, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in value):
+        fail(f"{name}.{key} must be a list of branch indices")
+    return tuple(value)
+
+
+def _walk_tree(listed, pruned, depth, branches, check_leaf, check_prefix, fail, uncovered, unreached):
+    """Walk the tree of branch indices (``branches(level)`` at each level) down to ``depth``: every
+    leaf must be in ``listed`` or below a prefix in ``pruned``, each reached entry is checked
+    (``check_leaf(entry, pattern)``, ``check_prefix(entry, prefix)``) exactly once, and an entry
+    the walk does not reach is an error.  ``uncovered(prefix)`` and ``unreached(entries)`` word
+    the failures."""
+    reached = set()
+
+    def walk(prefix):
+        if prefix in pruned:
+            reached.add(("pruned", prefix))
+            check_prefix(pruned[prefix], prefix)
+            return
+        if len(prefix) == depth:
+            if prefix not in listed:
+                fail(uncovered(prefix))
+            reached.add(("listed", prefix))
+            check_leaf(listed[prefix], prefix)
+            return
+        for b in branches(len(prefix)):
+            walk(prefix + (b,))
+
+    walk(())
+    extra = [list(p) for p in listed if ("listed", p) not in reached] + [
+        list(p) for p in pruned if ("pruned", p) not in reached]
+    if extra:
+        fail(unreached(extra[:3]))
 
 
 def _check_full(entry, pattern, kinks, read_number, fail):
@@ -411,49 +427,22 @@ def check_cover(data, cover, check_cell, check_empty, fail):
         fail("cover.cells and cover.empty must be lists")
     budget.check("max_terms", len(cells) + len(empty), "cover.cells and cover.empty")
     depth = len(cover.arities)
-
-    def indices(entry, key, name):
-        if not isinstance(entry, dict):
-            fail(f"{name} must be an object")
-        value = entry.get(key)
-        if not isinstance(value, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in value):
-            fail(f"{name}.{key} must be a list of branch indices")
-        return tuple(value)
-
     listed, pruned = {}, {}
     for i, entry in enumerate(cells):
-        pattern = indices(entry, "pattern", f"cover.cells[{i}]")
+        pattern = _branch_indices(entry, "pattern", f"cover.cells[{i}]", fail)
         if pattern in listed or len(pattern) != depth:
             fail(f"cover.cells[{i}].pattern={list(pattern)} is repeated or does not have one index per unit and "
                  f"split ({depth})")
         listed[pattern] = entry
     for i, entry in enumerate(empty):
-        prefix = indices(entry, "prefix", f"cover.empty[{i}]")
+        prefix = _branch_indices(entry, "prefix", f"cover.empty[{i}]", fail)
         if prefix in pruned or not 1 <= len(prefix) <= depth:
             fail(f"cover.empty[{i}].prefix={list(prefix)} is repeated or has the wrong length")
         pruned[prefix] = entry
-    reached = set()
-
-    def walk(prefix):
-        if prefix in pruned:
-            reached.add(("empty", prefix))
-            check_empty(pruned[prefix], prefix)
-            return
-        if len(prefix) == depth:
-            if prefix not in listed:
-                fail(f"the cell {list(prefix)} is neither listed nor inside a pruned prefix: the cells do not "
-                     "cover all of space")
-            reached.add(("cell", prefix))
-            check_cell(listed[prefix], prefix)
-            return
-        for b in range(cover.arities[len(prefix)]):
-            walk(prefix + (b,))
-
-    walk(())
-    extra = [list(p) for p in listed if ("cell", p) not in reached] + [
-        list(p) for p in pruned if ("empty", p) not in reached]
-    if extra:
-        fail(f"cover lists {extra[:3]} that are not reached (no such branch, or inside a pruned prefix)")
+    _walk_tree(listed, pruned, depth, lambda level: range(cover.arities[level]), check_cell, check_empty, fail,
+               lambda prefix: f"the cell {list(prefix)} is neither listed nor inside a pruned prefix: the cells do "
+                              "not cover all of space",
+               lambda extra: f"cover lists {extra} that are not reached (no such branch, or inside a pruned prefix)")
 
 
 def check_farkas(multipliers, constraints, read_number, fail, name, ctx):
