@@ -57,21 +57,25 @@ def _gcd(a, b):
     return a
 
 
-@functools.lru_cache(maxsize=1024)
-def _isolation(coeffs):
-    """The real roots of the integer polynomial, isolated once by flint's certified complex root
-    isolation (seconds for a large polynomial); refined on demand by :func:`_newton_refine`."""
-    poly = flint.fmpz_poly(list(coeffs))
-    with flint.ctx.workprec(PRECISION):
+def _complex_isolation(poly, prec):
+    """The real roots of ``poly``, increasing, from flint's certified isolation of all its complex roots."""
+    with flint.ctx.workprec(prec):
         roots = [r.real for r, _ in poly.complex_roots() if r.imag.is_zero()]
     return tuple(sorted(roots, key=lambda r: r.mid()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _isolation(coeffs):
+    """The real roots of the integer polynomial, isolated once (seconds for a large polynomial);
+    refined on demand by :func:`_newton_refine`."""
+    return _complex_isolation(flint.fmpz_poly(list(coeffs)), PRECISION)
 
 
 _BEST = {}  # coefficients -> the tightest enclosures of the real roots found so far
 
 
-@functools.lru_cache(maxsize=4096)
-def _real_roots_cached(coeffs, prec):
+def _refined_roots(coeffs, prec):
+    """The real roots enclosed to ``prec`` bits (relative), from the tightest enclosures so far."""
     poly = flint.fmpz_poly(list(coeffs))
     best = list(_BEST.get(coeffs) or _isolation(coeffs))
     target = flint.arb(2) ** (-prec)
@@ -80,9 +84,7 @@ def _real_roots_cached(coeffs, prec):
             # Newton overshoots the target (quadratic convergence): later requests reuse it
             best[i] = _newton_refine(poly, r, prec)
             if best[i] is None:
-                with flint.ctx.workprec(prec):
-                    roots = [r.real for r, _ in poly.complex_roots() if r.imag.is_zero()]
-                return tuple(sorted(roots, key=lambda r: r.mid()))
+                return _complex_isolation(poly, prec)
     if len(_BEST) > 256:
         _BEST.clear()
     _BEST[coeffs] = tuple(best)
@@ -126,7 +128,7 @@ def real_roots(poly, prec=PRECISION):
     >>> real_roots(flint.fmpz_poly([-2, 0, 1]), 512)[1].rad() < flint.arb(2) ** -500
     True
     """
-    return _real_roots_cached(tuple(int(c) for c in flint.fmpz_poly(poly).coeffs()), prec)
+    return _refined_roots(tuple(int(c) for c in flint.fmpz_poly(poly).coeffs()), prec)
 
 
 def _coefficient_bits(poly):

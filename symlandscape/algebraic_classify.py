@@ -66,20 +66,11 @@ def classify_algebraic(landscape, point, *, polynomial=None):
     """
     from .verify import verify
 
-    if not isinstance(point, algebraic.AlgebraicPoint):
-        raise InvalidArgument(f"point={point!r} must be an AlgebraicPoint (symlandscape.algebraic)")
-    loss = _loss_polynomial(landscape) if polynomial is None else polynomial
-    n = len(landscape.variables)
-    if len(point.q) != n:
-        raise InvalidArgument(f"point has {len(point.q)} coordinates; the landscape has {n} variables")
+    loss, n = _arguments(landscape, point, polynomial)
     g = point.gq
-    reduced = _reduced_coordinates(point)
-    for i in range(n):
-        if not algebraic.polynomial_mod(_terms(loss.derivative(i)), reduced, g).is_zero():
-            raise NotCriticalError(f"the point is not critical: dL/d{landscape.variables[i]} does not vanish there")
+    reduced = _critical(landscape, point, loss, n)
     counts, order, pairs = _elimination(point, loss, n)
-    kind = "strict_local_min" if not counts[1] else "strict_local_max" if not counts[0] else "strict_saddle"
-    inertia = {"positive": counts[0], "negative": counts[1], "zero": 0}
+    kind, inertia = _kind(counts)
     value = algebraic.polynomial_mod(_terms(loss), reduced, g)
     certificate = {
         "type": "algebraic_classification",
@@ -133,24 +124,15 @@ def classify_enclosure(landscape, point, *, polynomial=None, value=None):
     """
     from .verify import verify
 
-    if not isinstance(point, algebraic.AlgebraicPoint):
-        raise InvalidArgument(f"point={point!r} must be an AlgebraicPoint (symlandscape.algebraic)")
-    loss = _loss_polynomial(landscape) if polynomial is None else polynomial
-    n = len(landscape.variables)
-    if len(point.q) != n:
-        raise InvalidArgument(f"point has {len(point.q)} coordinates; the landscape has {n} variables")
+    loss, n = _arguments(landscape, point, polynomial)
     # the certificate is about the one critical point in a box about the point: the point itself is
     # that critical point only if it is critical, which is checked exactly where the field is small
     # enough; otherwise the Verdict names the box, not the point
     exact = point.denominator is None and point.g.degree() <= algebraic.EXACT_DEGREE
     if exact:
-        reduced = _reduced_coordinates(point)
-        for i in range(n):
-            if not algebraic.polynomial_mod(_terms(loss.derivative(i)), reduced, point.gq).is_zero():
-                raise NotCriticalError(f"the point is not critical: dL/d{landscape.variables[i]} does not vanish there")
+        _critical(landscape, point, loss, n)
     (counts, order, pairs), found_at = _elimination(point, loss, n, with_precision=True)
-    kind = "strict_local_min" if not counts[1] else "strict_local_max" if not counts[0] else "strict_saddle"
-    inertia = {"positive": counts[0], "negative": counts[1], "zero": 0}
+    kind, inertia = _kind(counts)
     loss_terms, problem = _terms(loss), None
     # the box must be narrow enough for the pivots to keep their signs on all of it: start where
     # the point's own enclosure separated them
@@ -226,6 +208,35 @@ class AlgebraicVerdict(Verdict):
         import html
 
         return "<pre>" + html.escape(self._text()) + "</pre>"
+
+
+def _arguments(landscape, point, polynomial):
+    """``(loss, n)``: the loss as an ``fmpq_mpoly`` (``polynomial`` when given) and the number of
+    variables, after checking that ``point`` is an :class:`~symlandscape.algebraic.AlgebraicPoint` of
+    the landscape's dimension."""
+    if not isinstance(point, algebraic.AlgebraicPoint):
+        raise InvalidArgument(f"point={point!r} must be an AlgebraicPoint (symlandscape.algebraic)")
+    loss = _loss_polynomial(landscape) if polynomial is None else polynomial
+    n = len(landscape.variables)
+    if len(point.q) != n:
+        raise InvalidArgument(f"point has {len(point.q)} coordinates; the landscape has {n} variables")
+    return loss, n
+
+
+def _critical(landscape, point, loss, n):
+    """The point's coordinates reduced modulo its field polynomial, after checking exactly that every
+    gradient component vanishes there (:class:`~symlandscape.errors.NotCriticalError` if not)."""
+    reduced = _reduced_coordinates(point)
+    for i in range(n):
+        if not algebraic.polynomial_mod(_terms(loss.derivative(i)), reduced, point.gq).is_zero():
+            raise NotCriticalError(f"the point is not critical: dL/d{landscape.variables[i]} does not vanish there")
+    return reduced
+
+
+def _kind(counts):
+    """The kind and the inertia of a nonsingular Hessian with ``counts`` = (positive, negative) eigenvalues."""
+    kind = "strict_local_min" if not counts[1] else "strict_local_max" if not counts[0] else "strict_saddle"
+    return kind, {"positive": counts[0], "negative": counts[1], "zero": 0}
 
 
 def _loss_polynomial(landscape):

@@ -56,6 +56,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .errors import CertificateError, EvaluationError, InvalidArgument
+from .exact import checked_seed
 from .landscape import MAX_ORDER, Landscape
 from .search.core import Search as _Search
 from .search.global_status import GLOBAL_SEARCH_BUDGET
@@ -101,8 +102,7 @@ def classify(landscape, point, *, seed=0, max_order=DEFAULT_MAX_ORDER, global_se
             f"landscape={landscape!r} is not a Landscape; build one with Landscape.from_expression, "
             "mlp or deep_linear"
         )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InvalidArgument(f"seed={seed!r} must be a non-negative integer")
+    checked_seed(seed)
     if isinstance(max_order, bool) or not isinstance(max_order, int) or not 2 <= max_order <= MAX_ORDER // 2:
         raise InvalidArgument(f"max_order={max_order!r} must be an integer from 2 to {MAX_ORDER // 2}")
     if global_search == "auto":

@@ -166,23 +166,7 @@ def check(checker, data, sense, role):
     _fields(data, _FIELDS, f"{role}: a composition bound")
     if data["sense"] != sense:
         _fail(f"{role}.sense must be {sense!r}")
-    form = composite(checker.expr)
-    if form is None:
-        _fail(f"{role}: the loss is not written c + s·φ(p) with rational c, s and φ one of {sorted(OUTER)}")
-    if checker.n == 0:
-        _fail(f"{role}: a composition bound needs at least one variable")
-    ctx = checker.context()
-    try:
-        p = jets.polynomial(form.inner, checker.variables, ctx)
-    except SymlandscapeError as exc:
-        _fail(f"{role}: the argument of {form.outer} is not a polynomial with rational coefficients ({exc})")
-    p0 = p(*checker.pt)
-    inner = _mapping(data["inner"], f"{role}.inner", "sos")
-    inner_sense = inner.get("sense")
-    if inner_sense not in ("lower", "upper"):
-        _fail(f"{role}.inner.sense={_show(inner_sense)} must be 'lower' (p >= p0) or 'upper' (p <= p0)")
-    residual = p - ctx.constant(p0) if inner_sense == "lower" else ctx.constant(p0) - p
-    checker.check_sos(inner, inner_sense, f"{role}.inner", everywhere=True, ball=True, residual=residual)
+    form, p0, inner_sense = _inner_bound(checker, data["inner"], role, everywhere=False)
     width = _rational(data["width"], f"{role}.width")
     if width <= 0:
         _fail(f"{role}.width={_show(data['width'])} must be positive")
@@ -220,24 +204,33 @@ def check_global(checker, data, name="global"):
     """
     data = _mapping(data, name, "composition")
     _fields(data, {"type", "inner"}, f"{name}: a global composition bound")
+    form, _, inner_sense = _inner_bound(checker, data["inner"], name, everywhere=True)
+    if (1 if form.scale > 0 else -1) * (1 if inner_sense == "lower" else -1) < 0:
+        _fail(f"{name}: with s = {form.scale} and p {'>=' if inner_sense == 'lower' else '<='} p0 everywhere, "
+              f"{form.outer} increasing gives L <= L0: an upper bound, not a global minimum")
+
+
+def _inner_bound(checker, inner, name, *, everywhere):
+    """``(form, p0, inner sense)``: the loss read as c + s·φ(p) (never from the certificate), and
+    ``inner`` checked, an ``sos`` for p − p0 (sense lower) or p0 − p (upper) on all of space, or,
+    unless ``everywhere``, on a ball about the point."""
     form = composite(checker.expr)
     if form is None:
         _fail(f"{name}: the loss is not written c + s·φ(p) with rational c, s and φ one of {sorted(OUTER)}")
+    if checker.n == 0:
+        _fail(f"{name}: a composition bound needs at least one variable")
     ctx = checker.context()
     try:
         p = jets.polynomial(form.inner, checker.variables, ctx)
     except SymlandscapeError as exc:
         _fail(f"{name}: the argument of {form.outer} is not a polynomial with rational coefficients ({exc})")
     p0 = p(*checker.pt)
-    inner = _mapping(data["inner"], f"{name}.inner", "sos")
-    if inner.get("region") != "everywhere":
+    inner = _mapping(inner, f"{name}.inner", "sos")
+    if everywhere and inner.get("region") != "everywhere":
         _fail(f"{name}.inner.region must be 'everywhere': a global bound needs p's bound on all of space")
     inner_sense = inner.get("sense")
     if inner_sense not in ("lower", "upper"):
         _fail(f"{name}.inner.sense={_show(inner_sense)} must be 'lower' (p >= p0) or 'upper' (p <= p0)")
     residual = p - ctx.constant(p0) if inner_sense == "lower" else ctx.constant(p0) - p
-    checker.check_sos(inner, inner_sense, f"{name}.inner", everywhere=True, residual=residual)
-    if (1 if form.scale > 0 else -1) * (1 if inner_sense == "lower" else -1) < 0:
-        _fail(f"{name}: with s = {form.scale} and p {'>=' if inner_sense == 'lower' else '<='} p0 everywhere, "
-              f"{form.outer} increasing gives L <= L0: an upper bound, not a global minimum")
-
+    checker.check_sos(inner, inner_sense, f"{name}.inner", everywhere=True, ball=not everywhere, residual=residual)
+    return form, p0, inner_sense

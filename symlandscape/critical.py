@@ -45,6 +45,7 @@ import sympy
 
 from . import algebraic, budget
 from .errors import EvaluationError, InvalidArgument, SymlandscapeError
+from .exact import checked_seed
 
 __all__ = ["critical_points", "CriticalSet", "CriticalPoint", "weight_decay", "FORMATS", "COMMAND_HELP",
            "add_arguments", "run_command"]
@@ -216,8 +217,7 @@ def critical_points(landscape, *, box=None, method="auto", seed=0, classify_poin
                               "Landscape.from_expression or deep_linear")
     if method not in METHODS:
         raise InvalidArgument(f"method={method!r} is not one of {', '.join(METHODS)}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InvalidArgument(f"seed={seed!r} must be a non-negative integer")
+    checked_seed(seed)
     box = _checked_box(box)
     if getattr(landscape, "is_piecewise", False):
         return _piecewise(landscape, box, method, seed, classify_points)
@@ -549,7 +549,6 @@ def _distinct_count(gradient, n, seed, engine_was_sympy):
     variables, else msolve with a seeded separating linear form as its last variable), or
     ``(None, why not)``."""
     from . import msolve
-    from .sampling import separating_form
 
     try:
         if not engine_was_sympy and n <= SYMPY_ENGINE_VARIABLES:
@@ -558,12 +557,7 @@ def _distinct_count(gradient, n, seed, engine_was_sympy):
                 "SymPy's Groebner bases of the radical (Seidenberg's lemma)"
         if msolve.find_msolve() is None:
             return None, "no second engine (msolve is not installed)"
-        form = separating_form(n, seed)
-        ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(n + 1)), "lex")
-        xs = ctx.gens()
-        lifted = [ctx.from_dict({(*e, 0): c for e, c in g.to_dict().items()}) for g in gradient]
-        lifted.append(xs[n] - sum((c * x for c, x in zip(form, xs[:n])), ctx.constant(0)))
-        answer = msolve.solve(lifted, n + 1, seed=seed)
+        answer, form = msolve.solve_separated(gradient, n, seed=seed)
         if answer.status != "finite":
             return None, f"the second msolve run answered {answer.status!r}"
         return answer.parametrization.elimination.degree(), \

@@ -144,6 +144,17 @@ def rational(value, name="value"):
     )
 
 
+def checked_seed(seed):
+    """``seed``, a non-negative ``int`` (not a bool) that every random choice is drawn from.
+
+    >>> checked_seed(3)
+    3
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidArgument(f"seed={seed!r} must be a non-negative integer")
+    return seed
+
+
 def rational_vector(values, length=None, name="point"):
     """Return ``values`` as a tuple of ``fmpq``, checking its length if given.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -171,6 +172,33 @@ def solve(polynomials, nvars, *, seed=0, timeout=None):
                                       timeout)
     answer = parse_output(text, nvars)
     return dataclasses.replace(answer, seconds=seconds, cpu_seconds=cpu, version=msolve_version(path))
+
+
+def separating_form(n, seed):
+    """The coefficients of the linear form ``t = ℓ(θ)`` given to msolve as its last variable (seeded).
+
+    >>> separating_form(3, 0)
+    (2, 1, 9)
+    """
+    rng = random.Random(f"separating form {seed}")
+    return tuple(rng.randint(1, 9) for _ in range(n))
+
+
+def solve_separated(polynomials, nvars, *, seed=0, timeout=None):
+    """``(answer, form)``: :func:`solve` on ``polynomials`` and one more last variable
+    ``t = ℓ(θ)``, ℓ = :func:`separating_form`.
+
+    msolve 0.10.1 can return an incomplete parametrization of a non-radical system whose last
+    variable does not separate its solutions (the distance system of L = (xy)^2 with
+    p = (4/7, -18/5) loses (4/7, 0)); ℓ with seeded random integer coefficients separates them
+    for all but finitely many ℓ, so msolve's own test that t separates them answers yes, rightly.
+    """
+    form = separating_form(nvars, seed)
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(nvars + 1)), "lex")
+    xs = ctx.gens()
+    lifted = [ctx.from_dict({(*e, 0): c for e, c in g.to_dict().items()}) for g in polynomials]
+    lifted.append(xs[nvars] - sum((c * x for c, x in zip(form, xs[:nvars])), ctx.constant(0)))
+    return solve(lifted, nvars + 1, seed=seed, timeout=timeout), form
 
 
 def leading_monomials(polynomials, nvars, *, timeout=None):

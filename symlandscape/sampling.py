@@ -34,8 +34,9 @@ import flint
 
 from . import algebraic, budget
 from .errors import EvaluationError, InvalidArgument
+from .exact import checked_seed
 
-__all__ = ["sample_critical_set", "Sampling", "distance_system", "separating_form", "ENGINES", "MAX_MINORS", "ATTEMPTS"]
+__all__ = ["sample_critical_set", "Sampling", "distance_system", "ENGINES", "MAX_MINORS", "ATTEMPTS"]
 
 ENGINES = ("auto", "msolve", "sympy")
 #: Random targets tried (from one seed) before giving up on a zero-dimensional distance system.
@@ -129,8 +130,7 @@ def sample_critical_set(gradient, variables, dimension, *, seed=0, engine="auto"
                               "a finite critical set is listed by critical_points")
     if engine not in ENGINES:
         raise InvalidArgument(f"engine={engine!r} is not one of {', '.join(ENGINES)}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InvalidArgument(f"seed={seed!r} must be a non-negative integer")
+    checked_seed(seed)
     if target is not None:
         from .exact import rational_vector
 
@@ -301,16 +301,6 @@ def _in_context(terms, n, pad=0):
     return ctx.from_dict({tuple(int(e) for e in k) + (0,) * pad: flint.fmpq(v) for k, v in terms.items()})
 
 
-def separating_form(n, seed):
-    """The coefficients of the linear form ``t = ℓ(θ)`` given to msolve as its last variable (seeded).
-
-    >>> separating_form(3, 0)
-    (2, 1, 9)
-    """
-    rng = random.Random(f"separating form {seed}")
-    return tuple(rng.randint(1, 9) for _ in range(n))
-
-
 def _random_target(rng, n):
     return tuple(flint.fmpq(rng.randint(-TARGET_NUMERATOR, TARGET_NUMERATOR), rng.randint(1, TARGET_DENOMINATOR))
                  for _ in range(n))
@@ -348,15 +338,8 @@ def _solve(system, n, seed, engine):
     if engine == "msolve":
         from . import msolve
 
-        # msolve 0.10.1 can return an incomplete parametrization of a non-radical system whose last
-        # variable does not separate its solutions (L = (xy)^2, p = (4/7, -18/5): it misses (4/7, 0)).
-        # A last variable t = ℓ(θ), ℓ with seeded random integer coefficients, separates them for
-        # all but finitely many ℓ, so msolve's test that t separates them answers yes, rightly.
-        form = separating_form(n, seed)
-        gens = _in_context({}, n + 1).context().gens()
-        lifted = [_in_context(g.to_dict(), n + 1, pad=1) for g in system]
-        lifted.append(gens[n] - sum(c * x for c, x in zip(form, gens[:n])))
-        answer = msolve.solve(lifted, n + 1, seed=seed)
+        # a seeded separating last variable: msolve alone can lose a solution of a non-radical system
+        answer, form = msolve.solve_separated(system, n, seed=seed)
         text = "(" + ", ".join(str(c) for c in form) + ")"
         method = f"msolve {answer.version} (random seed {seed}; parametrized by t = {text} · the variables)"
         return answer, method, form

@@ -43,7 +43,7 @@ from .activations import sigmoid
 from .errors import EvaluationError
 from .verify import _dyadic, _fail, _fields, _integer, _mapping, _rational
 
-__all__ = ["taylor_polynomial", "remainder_bound", "check", "MAX_ORDER", "PRECISION"]
+__all__ = ["taylor_polynomial", "taylor_part", "remainder_bound", "check", "MAX_ORDER", "PRECISION"]
 
 #: The largest order k of a Taylor model (the remainder has order k + 1).
 MAX_ORDER = 8
@@ -335,6 +335,25 @@ def taylor_polynomial(expr, variables, point, order):
     return {e: c for e, c in walk(expr).items() if c != 0}
 
 
+def taylor_part(coefficients, point, ctx):
+    """Σ_{α ≠ 0} a_α h^α, h = θ − θ0: the Taylor polynomial without its constant term, as an
+    ``fmpq_mpoly`` of ``ctx`` in θ.
+
+    >>> ctx = flint.fmpq_mpoly_ctx.get(("x",), "lex")
+    >>> taylor_part({(0,): flint.fmpq(5), (2,): flint.fmpq(1)}, [flint.fmpq(1)], ctx)
+    x^2 - 2*x + 1
+    """
+    h = [x - ctx.constant(c) for x, c in zip(ctx.gens(), point)]
+    Q = ctx.constant(0)
+    for e, c in coefficients.items():
+        if sum(e):
+            term = ctx.constant(c)
+            for hi, ei in zip(h, e):
+                term = term * hi ** ei
+            Q = Q + term
+    return Q
+
+
 def remainder_bound(expr, variables, point, order, radius):
     """An exact rational upper bound of Σ_{|α|=order+1} sup_B |∂^αL/α!| · r^{order+1−2j} (module docstring).
 
@@ -417,14 +436,8 @@ def check(checker, data, sense, role):
               f"on the box of half-width {r}")
 
     ctx = checker.context()
+    Q = taylor_part(coefficients, pt, ctx)
     h = [x - ctx.constant(c) for x, c in zip(ctx.gens(), pt)]
-    Q = ctx.constant(0)
-    for e, c in coefficients.items():
-        if sum(e):
-            term = ctx.constant(c)
-            for hi, ei in zip(h, e):
-                term = term * hi ** ei
-            Q = Q + term
     squared = sum((hi * hi for hi in h), ctx.constant(0))
     residual = (Q if sense == "lower" else -Q) - ctx.constant(M) * squared ** ((k + 1) // 2)
     checker.check_sos(certificate, sense, f"{name}.certificate", everywhere=True, ball=True, residual=residual)

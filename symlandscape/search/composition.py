@@ -36,19 +36,10 @@ def composition_bound(search, sense):
 
     The reason for a None is left in ``search.notes`` when the loss has the shape.
     """
-    if search.n == 0 or search.n > max(_SDP_SIZE, _LOCAL_SIZE):
+    found = _composite(search, max(_SDP_SIZE, _LOCAL_SIZE))
+    if found is None:
         return None
-    form = composite(search.L.expression)
-    if form is None:
-        return None
-    variables = list(search.L.variables)
-    names = [str(v) for v in variables]
-    ctx = flint.fmpq_mpoly_ctx.get(tuple(names), "lex")
-    try:
-        p = polynomial(form.inner, variables, ctx)
-    except SymlandscapeError:
-        return None
-    pt = list(search.pt)
+    form, p, pt, names = found
     p0 = p(*pt)
     width = WIDTH
     if OUTER[form.outer].domain_above is not None:
@@ -83,8 +74,25 @@ def composition_bound(search, sense):
     return {"type": "composition", "sense": sense, "inner": inner, "width": str(width)}
 
 
-def _inner_sos(search, p, pt, sense, names):
-    """An ``sos`` for p − p0 (``sense`` lower) or p0 − p, on all of space or on a ball, or None."""
+def _composite(search, size):
+    """``(form, p, point, names)`` for a loss written ``c + s·φ(p)`` of 1 to ``size`` parameters (p as
+    an ``fmpq_mpoly``), else None."""
+    if search.n == 0 or search.n > size:
+        return None
+    form = composite(search.L.expression)
+    if form is None:
+        return None
+    variables = list(search.L.variables)
+    names = [str(v) for v in variables]
+    try:
+        p = polynomial(form.inner, variables, flint.fmpq_mpoly_ctx.get(tuple(names), "lex"))
+    except SymlandscapeError:
+        return None
+    return form, p, list(search.pt), names
+
+
+def _inner_sos(search, p, pt, sense, names, ball=True):
+    """An ``sos`` for p − p0 (``sense`` lower) or p0 − p, on all of space or (``ball``) on a ball, or None."""
     ctx = p.context()
     p0 = ctx.constant(p(*pt))
     R = p - p0 if sense == "lower" else p0 - p
@@ -92,7 +100,7 @@ def _inner_sos(search, p, pt, sense, names):
         found = sos_engine.attempt(R, zeros=[pt], max_basis=_SDP_BASIS, time_limit=None, seed=search.seed).found
         if found is not None:
             return {"type": "sos", "region": "everywhere", "sense": sense, "terms": found.certificate_terms(names)}
-    if search.n <= _LOCAL_SIZE:
+    if ball and search.n <= _LOCAL_SIZE:
         return sos_engine.local_attempt(p, pt, sense=sense, variables=names, max_basis=_LOCAL_BASIS,
                                         time_limit=None, seed=search.seed).found
     return None
@@ -101,30 +109,22 @@ def _inner_sos(search, p, pt, sense, names):
 def composition_everywhere(search):
     """``L >= L(θ0)`` on all of space from ``L = c + s·φ(p)``: p's bound everywhere and φ increasing,
     as a global ``composition`` certificate, or None."""
-    if search.n == 0 or search.n > _SDP_SIZE:
+    found = _composite(search, _SDP_SIZE)
+    if found is None:
         return None
-    form = composite(search.L.expression)
-    if form is None:
-        return None
-    variables = list(search.L.variables)
-    names = [str(v) for v in variables]
-    ctx = flint.fmpq_mpoly_ctx.get(tuple(names), "lex")
-    try:
-        p = polynomial(form.inner, variables, ctx)
-    except SymlandscapeError:
-        return None
-    pt = list(search.pt)
+    form, p, pt, names = found
     # every φ is increasing: a minimum of L needs p >= p0 when s > 0, p <= p0 when s < 0
     inner_sense = "lower" if form.scale > 0 else "upper"
-    p0 = ctx.constant(p(*pt))
-    R = p - p0 if inner_sense == "lower" else p0 - p
-    found = sos_engine.attempt(R, zeros=[pt], max_basis=_SDP_BASIS, time_limit=None, seed=search.seed).found
-    if found is None:
+    local = search.evidence.get("minimum")
+    if (isinstance(local, dict) and local.get("type") == "composition" and local["inner"]["region"] == "everywhere"
+            and local["inner"]["sense"] == inner_sense):
+        inner = local["inner"]  # the local bound's identity already holds on all of space
+    else:
+        inner = _inner_sos(search, p, pt, inner_sense, names, ball=False)
+    if inner is None:
         return None
     search.notes.append(f"The loss is c + s·{form.outer}(p) with s = {form.scale}, {form.outer} is increasing, and a "
                         f"sum of squares shows p {'>=' if inner_sense == 'lower' else '<='} p(θ0) everywhere "
                         f"(seed={search.seed}): L >= L(θ0) everywhere.")
-    return {"type": "composition",
-            "inner": {"type": "sos", "region": "everywhere", "sense": inner_sense,
-                      "terms": found.certificate_terms(names)}}
+    return {"type": "composition", "inner": inner}
 

@@ -46,7 +46,7 @@ def taylor_bound(search, sense):
         except SymlandscapeError as exc:
             search.notes.append(f"No Taylor model: {exc}.")
             return None
-        Q = _shifted(coefficients, h, ctx)
+        Q = taylor_check.taylor_part(coefficients, pt, ctx)
         j = (k + 1) // 2
         for r in _RADII:
             # the remainder only lowers the target: a Taylor polynomial already negative in the ball
@@ -78,18 +78,6 @@ def taylor_bound(search, sense):
     search.notes.append(f"No Taylor model ({'lower' if sense == 'lower' else 'upper'} bound; seed={search.seed}) "
                         f"for orders {_ORDERS.start}..{_ORDERS.stop - 1}: " + "; ".join(tried[-3:]) + ".")
     return None
-
-
-def _shifted(coefficients, h, ctx):
-    """Σ_{α ≠ 0} a_α h^α: the Taylor polynomial minus its constant term, in θ (h = θ − θ0)."""
-    Q = ctx.constant(0)
-    for e, c in coefficients.items():
-        if sum(e):
-            term = ctx.constant(c)
-            for hi, ei in zip(h, e):
-                term = term * hi ** ei
-            Q = Q + term
-    return Q
 
 
 def _round_up(b):
