@@ -69,21 +69,15 @@ def classify_algebraic(landscape, point, *, polynomial=None):
     loss, n = _arguments(landscape, point, polynomial)
     g = point.gq
     reduced = _critical(landscape, point, loss, n)
-    counts, order, pairs = _elimination(point, loss, n)
-    kind, inertia = _kind(counts)
+    kind, inertia, stated = _nondegenerate(*_elimination(point, loss, n))
     value = algebraic.polynomial_mod(_terms(loss), reduced, g)
     certificate = {
         "type": "algebraic_classification",
-        "kind": kind,
         "field": {"polynomial": polynomial_text(g), "interval": _isolating_interval(point)},
         "point": [polynomial_text(c) for c in point.q],
         "denominator": None if point.denominator is None else polynomial_text(point.denominator),
         "value": polynomial_text(value),
-        "critical": True,
-        "hessian_inertia": inertia,
-        "evidence": {"inertia": {"type": "interval_congruence", "order": order, "pairs": pairs}},
-        "global_min": None,
-        "global": None,
+        **stated,
     }
     try:
         verify(certificate, landscape)
@@ -131,8 +125,8 @@ def classify_enclosure(landscape, point, *, polynomial=None, value=None):
     exact = point.denominator is None and point.g.degree() <= algebraic.EXACT_DEGREE
     if exact:
         _critical(landscape, point, loss, n)
-    (counts, order, pairs), found_at = _elimination(point, loss, n, with_precision=True)
-    kind, inertia = _kind(counts)
+    elimination, found_at = _elimination(point, loss, n, with_precision=True)
+    kind, inertia, stated = _nondegenerate(*elimination)
     loss_terms, problem = _terms(loss), None
     # the box must be narrow enough for the pivots to keep their signs on all of it: start where
     # the point's own enclosure separated them
@@ -145,17 +139,12 @@ def classify_enclosure(landscape, point, *, polynomial=None, value=None):
                     _exact((c + (c.rad() + pad * (1 + abs(c.mid())))).upper())] for c in centres]
             v = algebraic.evaluate_arb(loss_terms, centres)
             margin = pad * (1 + abs(v.mid()))
-            stated = [_exact((v - margin).lower()), _exact((v + margin).upper())]
+            bounds = [_exact((v - margin).lower()), _exact((v + margin).upper())]
         certificate = {
             "type": "enclosure_classification",
-            "kind": kind,
             "box": [[_text(lo), _text(hi)] for lo, hi in box],
-            "value": [_text(stated[0]), _text(stated[1])],
-            "critical": True,
-            "hessian_inertia": inertia,
-            "evidence": {"inertia": {"type": "interval_congruence", "order": order, "pairs": pairs}},
-            "global_min": None,
-            "global": None,
+            "value": [_text(bounds[0]), _text(bounds[1])],
+            **stated,
         }
         try:
             verify(certificate, landscape)
@@ -233,10 +222,15 @@ def _critical(landscape, point, loss, n):
     return reduced
 
 
-def _kind(counts):
-    """The kind and the inertia of a nonsingular Hessian with ``counts`` = (positive, negative) eigenvalues."""
+def _nondegenerate(counts, order, pairs):
+    """``(kind, inertia, fields)`` of a nonsingular Hessian with ``counts`` = (positive, negative)
+    eigenvalues and an elimination in ``order`` (2x2 pivots at ``pairs``): ``fields`` are those both
+    certificates at algebraic points state alike."""
     kind = "strict_local_min" if not counts[1] else "strict_local_max" if not counts[0] else "strict_saddle"
-    return kind, {"positive": counts[0], "negative": counts[1], "zero": 0}
+    inertia = {"positive": counts[0], "negative": counts[1], "zero": 0}
+    return kind, inertia, {"kind": kind, "critical": True, "hessian_inertia": inertia,
+                           "evidence": {"inertia": {"type": "interval_congruence", "order": order, "pairs": pairs}},
+                           "global_min": None, "global": None}
 
 
 def _loss_polynomial(landscape):
